@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.ts';
+
+/** Every migration, in order. Forward-only: add a file and a line; never edit one that shipped. */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../server/config.ts';
+import { createDatabase, migrate } from '../server/database.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/embedded-postgres.ts';
+import { verifyAllChains } from '../modules/audit/audit.service.ts';
+
+const USAGE = `Usage: holdspace <command>
+
+Commands:
+  migrate          apply pending database migrations
+  audit verify     check every practice's audit chain; names the first broken event
+
+The database is DATABASE_URL, or the embedded one in HOLDSPACE_DATA_DIR (default ./data)
+when Holdspace itself is not running on that folder.`;
+
+async function withDatabase<T>(work: (db: ReturnType<typeof createDatabase>['db']) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir);
+  const { db } = createDatabase(config.databaseUrl ?? embedded!.url, 2);
+  try {
+    return await work(db);
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  const command = positionals.join(' ');
+  switch (command) {
+    case 'migrate':
+      return withDatabase(async (db) => {
+        const applied = await migrate(db);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        return 0;
+      });
+    case 'audit verify':
+      return withDatabase(async (db) => {
+        const verdicts = await verifyAllChains(db);
+        for (const v of verdicts) {
+          console.log(v.ok
+            ? `ok      practice ${v.practiceId}: ${v.checked} events`
+            : `BROKEN  practice ${v.practiceId}: event ${v.firstBroken!.seq}: ${v.firstBroken!.reason} (${v.checked} events verified before it)`);
+        }
+        return verdicts.every((v) => v.ok) ? 0 : 1;
+      });
+    default:
+      console.log(USAGE);
+      return command ? 2 : 0;
+  }
+}
+
+run(process.argv.slice(2)).then((code) => process.exit(code), (err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

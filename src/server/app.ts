@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Db } from './database.ts';
+import type { JobQueue } from './jobs.ts';
+import { installAuthHooks } from './auth-hooks.ts';
+import { installErrorHandlers, sendProblem } from './http-errors.ts';
+import { Problem } from './problems.ts';
+import { practicesRoutes } from '../modules/practices/practices.routes.ts';
+import { authRoutes } from '../modules/auth/auth.routes.ts';
+import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { healthRoutes } from '../modules/health/health.routes.ts';
+
+export interface AppDeps {
+  db: Db;
+  jobs: Pick<JobQueue, 'health'>;
+  config: Config;
+}
+
+export const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+/** Large enough for any form in the app; a safety plan is well under this. */
+const BODY_LIMIT_BYTES = 256 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Holdspace API', version: '0.1.0', description: 'Emergencies around therapy sessions: preparation, protocols, follow-through.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hs_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  installAuthHooks(app, deps.db, deps.config.idleTimeoutMinutes);
+
+  // Security headers on every response: no framing, no sniffing, no referrer leaks.
+  app.addHook('onSend', async (_request, reply) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+
+  await app.register(healthRoutes(deps));
+  await app.register(practicesRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(auditRoutes(deps));
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await serveWebApp(app);
+  return app;
+}
+
+/** The built React app, with every non-API path answered by index.html (client routing). */
+async function serveWebApp(app: FastifyInstance) {
+  const hasBuild = fs.existsSync(path.join(WEB_DIST, 'index.html'));
+  if (hasBuild) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, cacheControl: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasBuild) {
+      return sendProblem(reply, new Problem('ROUTE_NOT_FOUND', `No endpoint ${request.method} ${request.url.split('?')[0]}`));
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+}

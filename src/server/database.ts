@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { migrations } from '../../migrations/index.ts';
+import type { PracticeTable } from '../modules/practices/practices.table.ts';
+import type { AuthSessionTable, InviteTable, SignInFailureTable, SupervisionTable, UserTable } from '../modules/auth/auth.table.ts';
+import type { AuditEventTable, AuditHeadTable } from '../modules/audit/audit.table.ts';
+
+export interface Database {
+  practices: PracticeTable;
+  users: UserTable;
+  supervision: SupervisionTable;
+  invites: InviteTable;
+  auth_sessions: AuthSessionTable;
+  sign_in_failures: SignInFailureTable;
+  audit_heads: AuditHeadTable;
+  audit_events: AuditEventTable;
+}
+
+export type Db = Kysely<Database>;
+
+// Return bigint columns (audit seq) as JS numbers; they stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function createDatabase(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  // A dropped connection (PostgreSQL restarting) must not crash the server; the pool reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool };
+}
+
+/**
+ * Runs the forward-only migrations. Kysely's migrator takes a row lock first, so two
+ * servers starting at once do not both migrate: one runs them, the other waits and
+ * finds them done. The pending migrations run inside one transaction.
+ */
+export async function migrate(db: Kysely<any>): Promise<string[]> {
+  // The advisory lock also covers the migrator creating its own bookkeeping tables,
+  // which two servers on an empty database would otherwise race to create.
+  const { error, results } = await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('holdspace:migrate'))`.execute(conn);
+    try {
+      const migrator = new Migrator({
+        db: conn,
+        provider: { getMigrations: async () => migrations },
+      });
+      return await migrator.migrateToLatest();
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('holdspace:migrate'))`.execute(conn);
+    }
+  });
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`Migration ${failed ?? ''} failed: ${String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

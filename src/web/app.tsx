@@ -1,0 +1,108 @@
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
+import { AcceptInvitePage } from './auth/accept-invite-page.tsx';
+import { SignInPage } from './auth/sign-in-page.tsx';
+import { AuditPage } from './audit/audit-page.tsx';
+import { HomePage } from './home/home-page.tsx';
+import { SecurityPage } from './security/security-page.tsx';
+import { SessionProvider, can, useMe, useSession, type SignInState } from './session.tsx';
+import { SetupPage } from './setup/setup-page.tsx';
+import { PublicShell, Shell } from './shell.tsx';
+import { ProblemAlert, usePageTitle } from './ui.tsx';
+import { UsersPage } from './users/users-page.tsx';
+
+export function App() {
+  return (
+    // Location updates apply in the same render as session changes, so guards never see a half-updated state.
+    <BrowserRouter useTransitions={false}>
+      <SessionProvider>
+        <Routes>
+          <Route element={<Boot />}>
+            <Route element={<PublicShell />}>
+              <Route path="setup" element={<SetupPage />} />
+              <Route path="sign-in" element={<SignedOutOnly><SignInPage /></SignedOutOnly>} />
+              <Route path="invite/:token" element={<AcceptInvitePage />} />
+            </Route>
+            <Route element={<SignedIn />}>
+              <Route index element={<HomePage />} />
+              <Route path="users" element={<Allowed action="users.list"><UsersPage /></Allowed>} />
+              <Route path="audit" element={<Allowed action="audit.browse"><AuditPage /></Allowed>} />
+              <Route path="security" element={<SecurityPage />} />
+              <Route path="*" element={<NotFound />} />
+            </Route>
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
+
+/** Waits for /api/setup and /api/me, and sends everyone to /setup until the practice exists. */
+function Boot() {
+  const { boot, setupRequired, retry } = useSession();
+  const { pathname } = useLocation();
+  if (boot.status === 'loading') {
+    return (
+      <main id="main" className="boot">
+        <p role="status">Opening Holdspace…</p>
+      </main>
+    );
+  }
+  if (boot.status === 'error') {
+    return (
+      <main id="main" className="boot narrow">
+        <h1>Holdspace can't open right now</h1>
+        <ProblemAlert problem={boot.problem} />
+        <button type="button" className="primary" onClick={retry}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  if (setupRequired && pathname !== '/setup') return <Navigate to="/setup" replace />;
+  if (!setupRequired && pathname === '/setup') return <Navigate to="/" replace />;
+  return <Outlet />;
+}
+
+function SignedOutOnly({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  return me ? <Navigate to={me.mustEnrollTotp ? '/security' : '/'} replace /> : children;
+}
+
+/** Signed-in area: sign in first; set up a second factor first if the practice requires it. */
+function SignedIn() {
+  const { me } = useSession();
+  const location = useLocation();
+  if (!me) {
+    const from = location.pathname + location.search;
+    const state: SignInState = from === '/' ? {} : { from };
+    return <Navigate to="/sign-in" replace state={state} />;
+  }
+  if (me.mustEnrollTotp && location.pathname !== '/security') return <Navigate to="/security" replace />;
+  return <Shell />;
+}
+
+function Allowed({ action, children }: { action: string; children: ReactNode }) {
+  const me = useMe();
+  return can(me, action) ? children : <NotAllowed />;
+}
+
+function NotAllowed() {
+  usePageTitle('Not available');
+  return (
+    <>
+      <h1>Not available</h1>
+      <p>Your role doesn't include this page. If you need it, ask your practice owner.</p>
+    </>
+  );
+}
+
+function NotFound() {
+  usePageTitle('Page not found');
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>There's nothing at this address. Use the menu above to find your way.</p>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { can, useMe, useSession } from './session.tsx';
+import { roleName } from './ui.tsx';
+
+function focusMain(e?: MouseEvent) {
+  e?.preventDefault();
+  const main = document.getElementById('main');
+  const target = main?.querySelector<HTMLElement>('h1') ?? main;
+  if (!target) return;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus();
+}
+
+/** After in-app navigation, move focus to the new page's heading so screen readers announce it. */
+function useFocusOnNavigate() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    // Let the page render its heading first.
+    const t = window.setTimeout(() => focusMain(), 0);
+    return () => window.clearTimeout(t);
+  }, [pathname]);
+}
+
+function SkipLink() {
+  return (
+    <a className="skip-link" href="#main" onClick={focusMain}>
+      Skip to main content
+    </a>
+  );
+}
+
+/** Shell for setup, sign-in and invite pages. */
+export function PublicShell() {
+  useFocusOnNavigate();
+  return (
+    <>
+      <SkipLink />
+      <header className="topbar">
+        <div className="topbar-inner">
+          <span className="brand">Holdspace</span>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="page">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+/** Shell for signed-in pages: practice name, navigation, who is signed in, sign out. */
+export function Shell() {
+  useFocusOnNavigate();
+  const me = useMe();
+  const { signOut } = useSession();
+  const [signingOut, setSigningOut] = useState(false);
+  const enrolling = me.mustEnrollTotp;
+
+  return (
+    <>
+      <SkipLink />
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/" className="brand">
+            {me.practice.name}
+          </Link>
+          <nav aria-label="Main">
+            <ul>
+              {!enrolling && (
+                <li>
+                  <NavLink to="/" end>
+                    Home
+                  </NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'users.list') && (
+                <li>
+                  <NavLink to="/users">Users</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'audit.browse') && (
+                <li>
+                  <NavLink to="/audit">Audit trail</NavLink>
+                </li>
+              )}
+              <li>
+                <NavLink to="/security">Security</NavLink>
+              </li>
+            </ul>
+          </nav>
+          <div className="whoami">
+            <span className="whoami-text">
+              <span className="whoami-name">{me.user.name}</span>
+              <span className="whoami-role">{roleName(me.user.role)}</span>
+            </span>
+            <button
+              type="button"
+              className="secondary"
+              disabled={signingOut}
+              onClick={() => {
+                setSigningOut(true);
+                void signOut();
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="page">
+        <Outlet />
+      </main>
+    </>
+  );
+}
