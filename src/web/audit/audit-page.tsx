@@ -82,7 +82,7 @@ export function AuditPage() {
     <>
       <h1>Audit trail</h1>
       <p className="lede">A permanent record of sign-ins, changes and refused actions in {me.practice.name}.</p>
-      <section aria-labelledby="filters-heading" className="panel">
+      <section aria-labelledby="filters-heading" className="panel no-print">
         <h2 id="filters-heading">Filter events</h2>
         <AuditFilterForm people={people} onApply={setFilters} />
       </section>

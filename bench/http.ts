@@ -1,0 +1,74 @@
+import autocannon from 'autocannon';
+
+/** One benchmark's figures, whatever produced them. */
+export interface BenchFigures {
+  id: string;
+  name: string;
+  /** Requests (or inserts) per second. */
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Requests that completed with a 2xx. */
+  ok: number;
+  /** Completed requests with any other status. */
+  non2xx: number;
+  /** Connection errors and timeouts (autocannon), or failed queries (pg). */
+  errors: number;
+  /** Status code → count, when known. */
+  statusCodes?: Record<string, number>;
+  durationSeconds: number;
+  connections: number;
+  note?: string;
+}
+
+export interface LoadOptions {
+  id: string;
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  seconds: number;
+  /** Seconds of unmeasured load first, so the JIT and pools are warm. */
+  warmupSeconds?: number;
+  /** Autocannon worker threads; 0 fires requests from this (the server's) thread. */
+  workers: number;
+  note?: string;
+}
+
+/** Hammers one route with autocannon and reduces the result to BenchFigures. */
+export async function loadTest(o: LoadOptions): Promise<BenchFigures> {
+  const base = {
+    url: o.url,
+    method: o.method ?? 'GET',
+    headers: o.headers ?? {},
+    ...(o.body !== undefined ? { body: o.body } : {}),
+    connections: o.connections,
+    ...(o.workers > 0 ? { workers: o.workers } : {}),
+  } satisfies autocannon.Options;
+  if (o.warmupSeconds && o.warmupSeconds > 0) {
+    await autocannon({ ...base, duration: o.warmupSeconds });
+  }
+  const r = await autocannon({ ...base, duration: o.seconds });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) {
+    statusCodes[code] = (stat as { count?: number }).count ?? 0;
+  }
+  return {
+    id: o.id,
+    name: o.name,
+    // Completed 2xx responses over the measured time; autocannon's per-second
+    // average would also count failures.
+    requestsPerSecond: r.duration > 0 ? r['2xx'] / r.duration : 0,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    statusCodes,
+    durationSeconds: r.duration,
+    connections: o.connections,
+    ...(o.note !== undefined ? { note: o.note } : {}),
+  };
+}

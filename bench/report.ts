@@ -1,0 +1,102 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchFigures } from './http.ts';
+import { checkTarget, describeTarget, targets, type Metric, type TargetVerdict } from './targets.ts';
+
+export interface BenchRow extends BenchFigures {
+  /** This benchmark's rate over the raw INSERT rate of the same run. */
+  ratioToInsertRate: number | null;
+  verdicts: TargetVerdict[];
+  /** 'no target' when none are set, else whether every target holds. */
+  met: boolean | 'no target';
+  /** Why these figures cannot be trusted as they stand, if they cannot. */
+  problems: string[];
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  database: { kind: 'embedded' | 'external'; serverVersion: string };
+  settings: Record<string, number>;
+  rows: BenchRow[];
+  ok: boolean;
+}
+
+export function toRow(f: BenchFigures, insertRate: number | null): BenchRow {
+  const ratio = insertRate && insertRate > 0 ? f.requestsPerSecond / insertRate : null;
+  const figures: Record<Metric, number | null> = {
+    requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ratioToInsertRate: ratio,
+  };
+  const verdicts = (targets[f.id] ?? []).map((t) => checkTarget(t, figures));
+  const problems: string[] = [];
+  if (f.non2xx > 0) {
+    const codes = Object.entries(f.statusCodes ?? {}).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${n}× ${c}`).join(', ');
+    problems.push(`${f.non2xx} non-2xx responses${codes ? ` (${codes})` : ''}`);
+  }
+  if (f.errors > 0) problems.push(`${f.errors} connection errors/timeouts/failed queries`);
+  if (f.ok === 0) problems.push('no successful requests at all');
+  return {
+    ...f,
+    ratioToInsertRate: ratio,
+    verdicts,
+    met: verdicts.length === 0 ? 'no target' : verdicts.every((v) => v.met),
+    problems,
+  };
+}
+
+export function machineInfo(): BenchReport['machine'] {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+const num = (n: number | null, digits: number) => (n === null || !Number.isFinite(n) ? '–' : n.toFixed(digits));
+const rate = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+export function renderMarkdown(r: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(`# Holdspace benchmarks`, '');
+  lines.push(`${r.startedAt} · ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · ` +
+    `${r.database.kind} PostgreSQL ${r.database.serverVersion}`, '');
+  lines.push('| benchmark | requests/s | p50 ms | p99 ms | ratio to raw insert rate | target | met? | non-2xx / errors |');
+  lines.push('|---|---:|---:|---:|---:|---|---|---|');
+  for (const row of r.rows) {
+    const target = row.verdicts.length ? row.verdicts.map((v) => describeTarget(v.target)).join('; ') : 'none (report only)';
+    const met = row.met === 'no target' ? '–' : row.met ? 'yes' : `**NO** (${row.verdicts.filter((v) => !v.met)
+      .map((v) => `${describeTarget(v.target)}: got ${num(v.actual, 2)}`).join('; ')})`;
+    const errors = row.problems.length ? `**${row.non2xx} / ${row.errors} — ERRORS**` : `${row.non2xx} / ${row.errors}`;
+    lines.push(`| ${row.name} | ${rate(row.requestsPerSecond)} | ${num(row.p50Ms, 2)} | ${num(row.p99Ms, 2)} | ` +
+      `${num(row.ratioToInsertRate, 3)} | ${target} | ${met} | ${errors} |`);
+  }
+  lines.push('');
+  lines.push(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}. ` +
+    'Requests/s counts 2xx responses only. The ratio is requests/s over Baseline A’s inserts/s in this same run.');
+  for (const row of r.rows) if (row.note) lines.push(`- ${row.name}: ${row.note}.`);
+  const broken = r.rows.filter((row) => row.problems.length);
+  if (broken.length) {
+    lines.push('', '## ⚠ BENCHMARKS WITH ERRORS — these figures are not valid', '');
+    for (const row of broken) lines.push(`- **${row.name}**: ${row.problems.join('; ')}`);
+  }
+  const missed = r.rows.filter((row) => row.met === false);
+  if (missed.length) {
+    lines.push('', '## Targets missed', '');
+    for (const row of missed) lines.push(`- **${row.name}**`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function writeReport(r: BenchReport, dir: string): Promise<{ json: string; md: string }> {
+  await fs.mkdir(dir, { recursive: true });
+  const json = path.join(dir, 'latest.json');
+  const md = path.join(dir, 'latest.md');
+  await fs.writeFile(json, JSON.stringify(r, null, 2) + '\n');
+  await fs.writeFile(md, renderMarkdown(r));
+  return { json, md };
+}

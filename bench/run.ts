@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: every benchmark, figures printed and saved to bench/results/.
+ * Never part of the tests.
+ *
+ * Starts Holdspace in this process on a throwaway embedded PostgreSQL (or on
+ * DATABASE_URL when set), measures two baselines on the same machine and database
+ * (raw INSERTs, bare Fastify), then the app's routes under concurrent load.
+ *
+ * Environment: BENCH_SECONDS (measured seconds per benchmark; default 5 for the
+ * baselines, 8 for the app), BENCH_CONNECTIONS (default 20), BENCH_WARMUP_SECONDS
+ * (default 1), BENCH_WORKERS (autocannon worker threads, default 1; 0 = fire from
+ * the server's own thread).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/server/config.ts';
+import { startServer, type RunningServer } from '../src/server/main.ts';
+import { bareFastifyBaseline, insertBaseline } from './baselines.ts';
+import { auditedReadLoad, meLoad, setUpPractice, signIn, signInLoad, type LoadSettings } from './auth.bench.ts';
+import type { BenchFigures } from './http.ts';
+import { machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
+
+const RESULTS_DIR = path.join(import.meta.dirname, 'results');
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<number> {
+  const override = process.env.BENCH_SECONDS?.trim() ? envNumber('BENCH_SECONDS', 0, 1) : undefined;
+  const baselineSeconds = override ?? 5;
+  const appSeconds = override ?? 8;
+  const connections = Math.round(envNumber('BENCH_CONNECTIONS', 20, 1));
+  const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 1, 0);
+  const workers = Math.round(envNumber('BENCH_WORKERS', 1, 0));
+  const startedAt = new Date();
+
+  const externalUrl = process.env.DATABASE_URL?.trim() || undefined;
+  let dataDir: string | undefined;
+  let server: RunningServer | undefined;
+  let cleaningUp: Promise<void> | undefined;
+  const cleanUp = () => (cleaningUp ??= (async () => {
+    if (server) {
+      progress('stopping Holdspace and its database');
+      await server.stop().catch((err: unknown) => progress(`while stopping: ${String(err)}`));
+    }
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
+  })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, PORT: '0', HOST: '127.0.0.1', HOLDSPACE_LOG_LEVEL: 'silent', HOLDSPACE_DB_POOL_SIZE: '20',
+    };
+    delete env.DATABASE_URL;
+    delete env.HOLDSPACE_PUBLIC_URL;
+    if (externalUrl) {
+      env.DATABASE_URL = externalUrl;
+      progress('using the PostgreSQL at DATABASE_URL');
+    } else {
+      dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'holdspace-bench-'));
+      await fs.chmod(dataDir, 0o755); // the postgres OS user must reach it
+      env.HOLDSPACE_DATA_DIR = dataDir;
+    }
+    const t0 = Date.now();
+    server = await startServer(loadConfig(env), progress);
+    progress(`Holdspace is up at ${server.url} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const serverVersion = await showServerVersion(server.databaseUrl);
+
+    const figures: BenchFigures[] = [];
+    const run = async (label: string, bench: () => Promise<BenchFigures>) => {
+      progress(`${label}…`);
+      const f = await bench();
+      figures.push(f);
+      progress(`  ${f.requestsPerSecond.toFixed(1)}/s, p50 ${f.p50Ms.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms` +
+        (f.non2xx || f.errors ? `, ${f.non2xx} non-2xx, ${f.errors} errors` : ''));
+    };
+    const load: LoadSettings = { connections, seconds: appSeconds, warmupSeconds, workers };
+
+    await run(`Baseline A: raw INSERTs, ${connections} concurrent, ${baselineSeconds} s`,
+      () => insertBaseline(server!.databaseUrl, { concurrency: connections, seconds: baselineSeconds }));
+    await run(`Baseline B: bare Fastify, ${connections} connections, ${baselineSeconds} s`,
+      () => bareFastifyBaseline({ connections, seconds: baselineSeconds, warmupSeconds, workers }));
+
+    await setUpPractice(server.url);
+    await run(`Sign-in, ${connections} connections, ${appSeconds} s`, () => signInLoad(server!.url, load));
+    const token = await signIn(server.url);
+    await run(`Audited read, ${connections} connections, ${appSeconds} s`, () => auditedReadLoad(server!.url, token, load));
+    await run(`GET /api/me, ${connections} connections, ${appSeconds} s`, () => meLoad(server!.url, token, load));
+
+    const insertRate = figures.find((f) => f.id === 'baseline.pg-insert')?.requestsPerSecond ?? null;
+    const rows = figures.map((f) => toRow(f, insertRate));
+    const report: BenchReport = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: machineInfo(),
+      database: { kind: externalUrl ? 'external' : 'embedded', serverVersion },
+      settings: { connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: 20 },
+      rows,
+      ok: rows.every((r) => r.problems.length === 0),
+    };
+    process.stdout.write('\n' + renderMarkdown(report) + '\n');
+    const written = await writeReport(report, RESULTS_DIR);
+    progress(`wrote ${path.relative(process.cwd(), written.json)} and ${path.relative(process.cwd(), written.md)}`);
+    if (!report.ok) {
+      progress('SOME BENCHMARKS HAD ERRORS: their figures are not valid (see above). Exiting with status 1.');
+      return 1;
+    }
+    return 0;
+  } finally {
+    await cleanUp();
+  }
+}
+
+async function showServerVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const r = await client.query<{ server_version: string }>('show server_version');
+    return r.rows[0]?.server_version ?? 'unknown';
+  } finally {
+    await client.end();
+  }
+}
+
+const started = Date.now();
+main().then(
+  (code) => {
+    progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.exit(code);
+  },
+  (err: unknown) => {
+    console.error('\nThe benchmarks could not run:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
