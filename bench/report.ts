@@ -77,7 +77,7 @@ export function renderMarkdown(r: BenchReport): string {
   }
   lines.push('');
   lines.push(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}. ` +
-    'Requests/s counts 2xx responses only. The ratio is requests/s over Baseline A’s inserts/s in this same run.');
+    'Requests/s counts 2xx responses only. Autocannon latencies have 1 ms resolution. The ratio is requests/s over Baseline A’s inserts/s in this same run.');
   for (const row of r.rows) if (row.note) lines.push(`- ${row.name}: ${row.note}.`);
   const broken = r.rows.filter((row) => row.problems.length);
   if (broken.length) {

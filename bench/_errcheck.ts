@@ -1,0 +1,12 @@
+import Fastify from 'fastify';
+import { loadTest } from './http.ts';
+import { toRow, renderMarkdown } from './report.ts';
+import { targets } from './targets.ts';
+const app = Fastify(); app.get('/bare', async () => ({ ok: true })); await app.listen({ port: 0, host: '127.0.0.1' });
+const port = (app.server.address() as any).port;
+targets['x.missing'] = [{ metric: 'p99Ms', op: '<', value: 0.5, source: 'check' }];
+const f = await loadTest({ id: 'x.missing', name: 'missing route', url: `http://127.0.0.1:${port}/nope`, connections: 5, seconds: 1, workers: 1 });
+const g = await loadTest({ id: 'x.missing', name: 'ok route', url: `http://127.0.0.1:${port}/bare`, connections: 5, seconds: 1, workers: 1 });
+await app.close();
+const h = await loadTest({ id: 'x.down', name: 'server down', url: `http://127.0.0.1:${port}/bare`, connections: 2, seconds: 1, workers: 0 });
+console.log(renderMarkdown({ startedAt: 'now', finishedAt: 'now', machine: { cpus: 1, cpuModel: 'x', memoryGiB: 1, node: 'v', platform: 'p' }, database: { kind: 'embedded', serverVersion: '18' }, settings: {}, rows: [toRow(f, 100), toRow(g, 100), toRow(h, 100)], ok: false }));
