@@ -72,7 +72,8 @@ export function renderMarkdown(r: BenchReport): string {
     const met = row.met === 'no target' ? '–' : row.met ? 'yes' : `**NO** (${row.verdicts.filter((v) => !v.met)
       .map((v) => `${describeTarget(v.target)}: got ${num(v.actual, 2)}`).join('; ')})`;
     const errors = row.problems.length ? `**${row.non2xx} / ${row.errors} — ERRORS**` : `${row.non2xx} / ${row.errors}`;
-    lines.push(`| ${row.name} | ${rate(row.requestsPerSecond)} | ${num(row.p50Ms, 2)} | ${num(row.p99Ms, 2)} | ` +
+    const latency = (ms: number) => (row.ok === 0 ? '–' : num(ms, 2)); // no 2xx: no latency recorded
+    lines.push(`| ${row.name} | ${rate(row.requestsPerSecond)} | ${latency(row.p50Ms)} | ${latency(row.p99Ms)} | ` +
       `${num(row.ratioToInsertRate, 3)} | ${target} | ${met} | ${errors} |`);
   }
   lines.push('');
