@@ -25,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node node_modules/tsx/dist/cli.mjs src/cli/ensure-web-build.ts && node node_modules/tsx/dist/cli.mjs src/server/main.ts',
+    command: 'node --import tsx src/cli/ensure-web-build.ts && node --import tsx src/server/main.ts',
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 180_000,
     reuseExistingServer: false,

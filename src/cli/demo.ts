@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { loadConfig } from '../server/config.ts';
-import { startServer } from '../server/main.ts';
+import { onShutdownSignal, startServer } from '../server/main.ts';
 import { isSetupRequired } from '../modules/practices/practices.service.ts';
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemoPractice } from './demo-seed.ts';
 
@@ -20,6 +20,4 @@ if (await isSetupRequired(server.db)) {
 console.log(`\nHoldspace demo is running at ${server.url}\n\nSign in as any of (password "${DEMO_PASSWORD}"):`);
 for (const p of DEMO_PEOPLE) console.log(`  ${p.role.padEnd(11)} ${p.name.padEnd(18)} ${p.email}`);
 console.log('');
-const shutdown = () => void server.stop().then(() => process.exit(0), () => process.exit(1));
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+onShutdownSignal(() => void server.stop().then(() => process.exit(0), () => process.exit(1)));

@@ -29,6 +29,15 @@ export function createDatabase(url: string, poolSize = 10): { db: Db; pool: pg.P
   return { db, pool };
 }
 
+/** Holdspace relies on PostgreSQL 15 features (e.g. NULLS NOT DISTINCT, MERGE). */
+export async function assertSupportedPostgres(db: Kysely<any>): Promise<void> {
+  const { rows } = await sql<{ v: string }>`select current_setting('server_version_num') as v`.execute(db);
+  const version = Number(rows[0]?.v ?? 0);
+  if (version < 150000) {
+    throw new Error(`Holdspace needs PostgreSQL 15 or newer; the server at DATABASE_URL runs ${Math.floor(version / 10000)}.`);
+  }
+}
+
 /**
  * Runs the forward-only migrations. Kysely's migrator takes a row lock first, so two
  * servers starting at once do not both migrate: one runs them, the other waits and

@@ -99,7 +99,9 @@ async function takeDataFolderLock(dataDir: string): Promise<() => Promise<void>>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await fs.readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (pid > 0 && isAlive(pid)) throw new DataFolderInUseError(dataDir, pid);
+      if (pid > 0 && pid !== process.pid && isAlive(pid) && (await commandLine(pid)).includes('node')) {
+        throw new DataFolderInUseError(dataDir, pid);
+      }
       // The previous owner died without cleaning up (a crash or kill -9).
       await fs.rm(lockPath, { force: true });
     }
@@ -111,14 +113,23 @@ async function takeDataFolderLock(dataDir: string): Promise<() => Promise<void>>
 async function stopOrphanedPostmaster(databaseDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = await fs.readFile(path.join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => null);
   if (!pidFile) return;
-  const pid = Number(pidFile.split('\n')[0]);
+  const [pidLine, dirLine] = pidFile.split('\n');
+  const pid = Number(pidLine);
   if (!(pid > 0) || !isAlive(pid)) return;
+  // The pid may have been reused by an unrelated process since: only stop our postmaster.
+  if (path.resolve(dirLine ?? '') !== path.resolve(databaseDir) || !(await commandLine(pid)).includes('postgres')) return;
   log(`Stopping PostgreSQL (process ${pid}) left running by an earlier Holdspace that did not shut down`);
   process.kill(pid, 'SIGINT'); // fast shutdown: no data loss, committed work is in the WAL
   for (let waited = 0; waited < 30_000 && isAlive(pid); waited += 100) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (isAlive(pid)) throw new Error(`PostgreSQL process ${pid} did not stop; stop it by hand and start again.`);
+}
+
+/** The process's command line on Linux; elsewhere '' unknown, treated as a match. */
+async function commandLine(pid: number): Promise<string> {
+  if (process.platform !== 'linux') return 'node postgres';
+  return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
 }
 
 function isAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config.ts';
-import { createDatabase, migrate, type Db } from './database.ts';
+import { assertSupportedPostgres, createDatabase, migrate, type Db } from './database.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 import { JobQueue } from './jobs.ts';
 import { buildApp } from './app.ts';
@@ -31,6 +31,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   try {
     undo.push(async () => embedded?.stop());
     undo.push(() => db.destroy());
+    await assertSupportedPostgres(db);
     const applied = await migrate(db);
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     await jobs.start();
@@ -58,6 +59,17 @@ async function runInReverse(steps: (() => Promise<void>)[]) {
   }
 }
 
+/**
+ * embedded-postgres registers its own SIGINT/SIGTERM/SIGHUP handlers that stop
+ * PostgreSQL and exit at once, racing our orderly shutdown. Ours replace them.
+ */
+export function onShutdownSignal(handler: (signal: NodeJS.Signals) => void) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => handler(signal));
+  }
+}
+
 async function main() {
   const config = loadConfig();
   const server = await startServer(config).catch((err: Error) => {
@@ -65,12 +77,10 @@ async function main() {
     process.exit(1);
   });
   console.log(`\nHoldspace is running at ${server.url}\n`);
-  const shutdown = (signal: string) => {
+  onShutdownSignal((signal) => {
     console.log(`\n${signal} received: stopping Holdspace…`);
     server.stop().then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
