@@ -6,8 +6,6 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create extension if not exists pgcrypto;
-
     create table practices (
       id uuid primary key,
       name text not null check (length(name) between 1 and 200),
@@ -87,19 +85,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- the throttle's count of recent failures for one key
     create index sign_in_failures_key_at_idx on sign_in_failures (key, at);
 
-    -- One chain per practice, so practices never wait on each other's audit writes.
-    create table audit_heads (
-      practice_id uuid primary key,
-      seq bigint not null,
-      hash text not null
-    );
-
-    insert into audit_heads (practice_id, seq, hash)
-      values ('00000000-0000-0000-0000-000000000000', 0, repeat('0', 64));
-
+    -- The audit trail. An event is written in the same transaction as the work it
+    -- records, together with a row in audit_pending; a sealer then links pending events
+    -- into their practice's hash chain (audit_chain) shortly after they commit. Work
+    -- never waits on the chain, and practices never wait on each other.
     create table audit_events (
       practice_id uuid not null,
-      seq bigint not null,
+      seq bigint generated always as identity,
       at timestamptz not null,
       actor_user_id uuid,
       actor_role text,
@@ -110,14 +102,39 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ip text,
       outcome text not null check (outcome in ('success', 'denied', 'failure')),
       detail text not null,
-      prev_hash text not null,
-      hash text not null,
       primary key (practice_id, seq)
     );
     -- the audit browser's filter by person, newest first
     create index audit_events_actor_idx on audit_events (practice_id, actor_user_id, seq desc);
     -- a client's access history (who read or changed this client's record)
     create index audit_events_client_idx on audit_events (practice_id, client_id, seq desc) where client_id is not null;
+
+    -- Events written but not yet in the chain: the sealer's work queue.
+    create table audit_pending (
+      practice_id uuid not null,
+      seq bigint not null,
+      primary key (practice_id, seq)
+    );
+
+    -- One chain per practice: position n links event seq to position n-1 by hash.
+    create table audit_chain (
+      practice_id uuid not null,
+      position bigint not null,
+      seq bigint not null,
+      prev_hash text not null,
+      hash text not null,
+      sealed_at timestamptz not null default now(),
+      primary key (practice_id, position),
+      unique (practice_id, seq)
+    );
+
+    create table audit_heads (
+      practice_id uuid primary key,
+      position bigint not null,
+      hash text not null
+    );
+    insert into audit_heads (practice_id, position, hash)
+      values ('00000000-0000-0000-0000-000000000000', 0, repeat('0', 64));
 
     create function audit_events_refuse_change() returns trigger language plpgsql as $$
     begin
@@ -126,6 +143,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger audit_events_no_update before update or delete on audit_events
       for each row execute function audit_events_refuse_change();
     create trigger audit_events_no_truncate before truncate on audit_events
+      for each statement execute function audit_events_refuse_change();
+    create trigger audit_chain_no_update before update or delete on audit_chain
+      for each row execute function audit_events_refuse_change();
+    create trigger audit_chain_no_truncate before truncate on audit_chain
       for each statement execute function audit_events_refuse_change();
   `.execute(db);
 }

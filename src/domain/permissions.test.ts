@@ -1,29 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, allowedActions, can, ROLES, type Action, type Role } from './permissions.ts';
+import { ACTIONS, allowedActions, can, mayAttempt, ROLES, type Action, type Actor, type Role } from './permissions.ts';
 
-// The whole matrix, written out: a change to who may do what must change this table.
-const EXPECTED: Record<Action, Role[]> = {
-  'me.read': ['owner', 'admin', 'clinician', 'supervisor', 'front_desk'],
-  'me.totp.enroll': ['owner', 'admin', 'clinician', 'supervisor', 'front_desk'],
-  'auth.sign_out': ['owner', 'admin', 'clinician', 'supervisor', 'front_desk'],
+const ALL: Role[] = ['owner', 'admin', 'clinician', 'supervisor', 'front_desk'];
+const CLINICAL: Role[] = ['clinician', 'supervisor'];
+
+// Who may attempt each action (before the resource is known), written out: a change
+// to who may do what must change this table.
+const MAY_ATTEMPT: Record<Action, Role[]> = {
+  'me.read': ALL,
+  'me.totp.enroll': ALL,
+  'auth.sign_out': ALL,
   'users.list': ['owner', 'admin'],
   'users.invite': ['owner', 'admin'],
   'users.supervisees.update': ['owner', 'admin'],
   'practice.security.update': ['owner'],
   'audit.browse': ['owner', 'admin'],
   'audit.verify': ['owner', 'admin'],
+  'clients.directory': ALL,
+  'clients.create': ['owner', 'admin', 'clinician', 'supervisor'],
+  'client.read': CLINICAL,
+  'client.update': CLINICAL,
+  'client.archive': ['owner', 'admin', 'clinician', 'supervisor'],
+  'client.assign': ['owner', 'admin', 'supervisor'],
+  'client.safety_plan.write': CLINICAL,
+  'client.risk.record': CLINICAL,
+  'policy.read': ALL,
+  'policy.publish': ['owner', 'admin'],
+  'locations.read': ALL,
+  'locations.manage': ['owner', 'admin'],
+  'schedule.read': ALL,
+  'appointments.book': ALL,
 };
 
 describe('permissions', () => {
   it('names every action in the expected matrix', () => {
-    expect(Object.keys(EXPECTED).sort()).toEqual([...ACTIONS].sort());
+    expect(Object.keys(MAY_ATTEMPT).sort()).toEqual([...ACTIONS].sort());
   });
 
   for (const role of ROLES) {
     for (const action of ACTIONS) {
-      const allowed = EXPECTED[action].includes(role);
-      it(`${role} ${allowed ? 'may' : 'may not'} ${action}`, () => {
-        expect(can(action, { userId: 'u1', practiceId: 'p1', role })).toBe(allowed);
+      const allowed = MAY_ATTEMPT[action].includes(role);
+      it(`${role} ${allowed ? 'may' : 'may not'} attempt ${action}`, () => {
+        expect(mayAttempt(action, { userId: 'u1', practiceId: 'p1', role })).toBe(allowed);
       });
     }
   }
@@ -34,7 +52,47 @@ describe('permissions', () => {
     }
   });
 
-  it('lists what a front desk person may do', () => {
-    expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(['auth.sign_out', 'me.read', 'me.totp.enroll']);
+  it('lists what a front desk person may attempt', () => {
+    expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(
+      ['appointments.book', 'auth.sign_out', 'clients.directory', 'locations.read', 'me.read', 'me.totp.enroll', 'policy.read', 'schedule.read'],
+    );
+  });
+});
+
+describe("a client's record: the care team only (minimum necessary)", () => {
+  const clinician: Actor = { userId: 'mei', practiceId: 'p1', role: 'clinician' };
+  const otherClinician: Actor = { userId: 'sam', practiceId: 'p1', role: 'clinician' };
+  const supervisor: Actor = { userId: 'amara', practiceId: 'p1', role: 'supervisor', superviseeIds: ['mei'] };
+  const otherSupervisor: Actor = { userId: 'noor', practiceId: 'p1', role: 'supervisor', superviseeIds: ['sam'] };
+  const admin: Actor = { userId: 'olivia', practiceId: 'p1', role: 'owner' };
+  const frontDesk: Actor = { userId: 'jamie', practiceId: 'p1', role: 'front_desk' };
+  const meisClient = { practiceId: 'p1', assignedClinicianIds: ['mei'] };
+
+  const cases: [string, Actor, Action, boolean][] = [
+    ['the assigned clinician reads', clinician, 'client.read', true],
+    ['another clinician reads', otherClinician, 'client.read', false],
+    ["the assigned clinician's supervisor reads", supervisor, 'client.read', true],
+    ['a supervisor of someone else reads', otherSupervisor, 'client.read', false],
+    ['the owner reads', admin, 'client.read', false],
+    ['the front desk reads', frontDesk, 'client.read', false],
+    ['the assigned clinician writes the safety plan', clinician, 'client.safety_plan.write', true],
+    ['another clinician writes the safety plan', otherClinician, 'client.safety_plan.write', false],
+    ['the owner archives', admin, 'client.archive', true],
+    ['the front desk archives', frontDesk, 'client.archive', false],
+    ['the supervisor reassigns', supervisor, 'client.assign', true],
+    ['the assigned clinician reassigns', clinician, 'client.assign', false],
+    ['the assigned clinician books', clinician, 'appointments.book', true],
+    ['another clinician books', otherClinician, 'appointments.book', false],
+    ["the assigned clinician's supervisor books", supervisor, 'appointments.book', true],
+    ['the front desk books', frontDesk, 'appointments.book', true],
+  ];
+  for (const [story, actor, action, expected] of cases) {
+    it(`${story}: ${expected ? 'allowed' : 'refused'}`, () => {
+      expect(can(action, actor, meisClient)).toBe(expected);
+    });
+  }
+
+  it('a supervisor who is also assigned reads as a clinician', () => {
+    expect(can('client.read', { ...otherSupervisor, userId: 'noor' }, { practiceId: 'p1', assignedClinicianIds: ['noor'] })).toBe(true);
   });
 });

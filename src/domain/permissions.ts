@@ -10,6 +10,8 @@ export interface Actor {
   userId: string;
   practiceId: string;
   role: Role;
+  /** For a supervisor: the clinicians they supervise. */
+  superviseeIds?: readonly string[];
 }
 
 /** What a condition may look at besides the actor: the resource being acted on. */
@@ -17,21 +19,35 @@ export interface ResourceContext {
   practiceId?: string;
   /** The user a user-level resource belongs to (their own profile, second factor…). */
   ownerUserId?: string;
+  /** The clinicians assigned to the client a resource belongs to. */
+  assignedClinicianIds?: readonly string[];
 }
 
 type Condition = (actor: Actor, resource: ResourceContext | undefined) => boolean;
 
-export const conditions = {
+/** Conditions on the actor alone: checked before a route's handler runs. */
+const roleConditions = {
   isOwner: (a) => a.role === 'owner',
   isAdmin: (a) => a.role === 'owner' || a.role === 'admin',
   isClinician: (a) => a.role === 'clinician' || a.role === 'supervisor',
   isSupervisor: (a) => a.role === 'supervisor',
   isFrontDesk: (a) => a.role === 'front_desk',
   isSignedIn: () => true,
-  isSelf: (a, r) => r?.ownerUserId === a.userId,
 } satisfies Record<string, Condition>;
 
+/** Conditions on the resource too: checked once the resource is loaded. */
+const resourceConditions = {
+  isSelf: (a, r) => r?.ownerUserId === a.userId,
+  isAssignedClinician: (a, r) => r?.assignedClinicianIds?.includes(a.userId) ?? false,
+  isSupervisorOfAssigned: (a, r) => r?.assignedClinicianIds?.some((id) => a.superviseeIds?.includes(id)) ?? false,
+} satisfies Record<string, Condition>;
+
+export const conditions = { ...roleConditions, ...resourceConditions };
 type ConditionName = keyof typeof conditions;
+
+// Minimum necessary (HIPAA 45 CFR 164.502(b)): a client's record is open to the
+// clinicians assigned to the client and to their supervisors; nobody else.
+const CARE_TEAM = [['isClinician', 'isAssignedClinician'], ['isSupervisor', 'isSupervisorOfAssigned']] as const;
 
 export const permissions = {
   'me.read': [['isSignedIn']],
@@ -43,6 +59,21 @@ export const permissions = {
   'practice.security.update': [['isOwner']],
   'audit.browse': [['isAdmin']],
   'audit.verify': [['isAdmin']],
+  // The client directory: names for booking (front desk, admins); clinicians see their own.
+  'clients.directory': [['isClinician'], ['isAdmin'], ['isFrontDesk']],
+  'clients.create': [['isClinician'], ['isAdmin']],
+  'client.read': CARE_TEAM,
+  'client.update': CARE_TEAM,
+  'client.archive': [...CARE_TEAM, ['isAdmin']],
+  'client.assign': [['isAdmin'], ['isSupervisor', 'isSupervisorOfAssigned']],
+  'client.safety_plan.write': CARE_TEAM,
+  'client.risk.record': CARE_TEAM,
+  'policy.read': [['isSignedIn']],
+  'policy.publish': [['isAdmin']],
+  'locations.read': [['isSignedIn']],
+  'locations.manage': [['isAdmin']],
+  'schedule.read': [['isClinician'], ['isAdmin'], ['isFrontDesk']],
+  'appointments.book': [['isFrontDesk'], ['isAdmin'], ...CARE_TEAM],
 } as const satisfies Record<string, readonly (readonly ConditionName[])[]>;
 
 export type Action = keyof typeof permissions;
@@ -55,7 +86,16 @@ export function can(action: Action, actor: Actor, resource?: ResourceContext): b
   return alternatives.some((all) => all.every((name) => conditions[name](actor, resource)));
 }
 
-/** The actions an actor may take in general, for the web app to show or hide controls. */
+/**
+ * Whether some alternative could allow the action once the resource is known: its
+ * conditions on the actor hold. Routes check this before loading anything.
+ */
+export function mayAttempt(action: Action, actor: Actor): boolean {
+  const alternatives: readonly (readonly ConditionName[])[] = permissions[action];
+  return alternatives.some((all) => all.every((name) => !(name in roleConditions) || conditions[name](actor, undefined)));
+}
+
+/** The actions an actor may attempt, for the web app to show or hide controls. */
 export function allowedActions(actor: Actor): Action[] {
-  return ACTIONS.filter((action) => can(action, actor));
+  return ACTIONS.filter((action) => mayAttempt(action, actor));
 }

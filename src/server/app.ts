@@ -16,6 +16,11 @@ import { practicesRoutes } from '../modules/practices/practices.routes.ts';
 import { authRoutes } from '../modules/auth/auth.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { healthRoutes } from '../modules/health/health.routes.ts';
+import { clientsRoutes } from '../modules/clients/clients.routes.ts';
+import { locationsRoutes } from '../modules/locations/locations.routes.ts';
+import { policiesRoutes } from '../modules/policies/policies.routes.ts';
+import { safetyPlansRoutes } from '../modules/safety-plans/safety-plans.routes.ts';
+import { scheduleRoutes } from '../modules/schedule/schedule.routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -62,6 +67,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(practicesRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(auditRoutes(deps));
+  await app.register(clientsRoutes(deps));
+  await app.register(locationsRoutes(deps));
+  await app.register(policiesRoutes(deps));
+  await app.register(safetyPlansRoutes(deps));
+  await app.register(scheduleRoutes(deps));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await serveWebApp(app);

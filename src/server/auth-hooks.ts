@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { Problem } from './problems.ts';
-import { can, type Action } from '../domain/permissions.ts';
+import { mayAttempt, type Action } from '../domain/permissions.ts';
 import { appendAuditEvent } from '../modules/audit/audit.repository.ts';
 import { csrfTokenMatches, loadSession, type AuthContext, type RequestMeta } from '../modules/auth/auth.service.ts';
 
@@ -62,7 +62,12 @@ export function installAuthHooks(app: FastifyInstance, db: Kysely<Database>, idl
     if (auth.mustEnrollTotp && !ALLOWED_BEFORE_TOTP.has(action)) {
       await refuse('totp_enrollment_required', new Problem('TOTP_ENROLLMENT_REQUIRED'));
     }
-    if (!can(action, auth.actor)) await refuse('permission', new Problem('FORBIDDEN'));
+    if (!mayAttempt(action, auth.actor)) {
+      // A client's record answers "not found" to everyone outside its care team, so
+      // that even its existence is not disclosed (minimum necessary).
+      const aboutClient = typeof (request.params as Record<string, unknown> | undefined)?.clientId === 'string';
+      await refuse('permission', aboutClient ? new Problem('NOT_FOUND', 'No such client.') : new Problem('FORBIDDEN'));
+    }
     request.auth = auth;
   });
 }

@@ -3,7 +3,12 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
 import type { PracticeTable } from '../modules/practices/practices.table.ts';
 import type { AuthSessionTable, InviteTable, SignInFailureTable, SupervisionTable, UserTable } from '../modules/auth/auth.table.ts';
-import type { AuditEventTable, AuditHeadTable } from '../modules/audit/audit.table.ts';
+import type { AuditChainTable, AuditEventTable, AuditHeadTable, AuditPendingTable } from '../modules/audit/audit.table.ts';
+import type { ChannelConsentTable, ClientClinicianTable, ClientTable, EmergencyContactTable, RiskAssessmentTable } from '../modules/clients/clients.table.ts';
+import type { LocationTable } from '../modules/locations/locations.table.ts';
+import type { PolicyAcknowledgementTable, PolicyTable } from '../modules/policies/policies.table.ts';
+import type { SafetyPlanTable } from '../modules/safety-plans/safety-plans.table.ts';
+import type { AppointmentTable } from '../modules/schedule/schedule.table.ts';
 
 export interface Database {
   practices: PracticeTable;
@@ -14,12 +19,26 @@ export interface Database {
   sign_in_failures: SignInFailureTable;
   audit_heads: AuditHeadTable;
   audit_events: AuditEventTable;
+  audit_pending: AuditPendingTable;
+  audit_chain: AuditChainTable;
+  locations: LocationTable;
+  clients: ClientTable;
+  client_clinicians: ClientClinicianTable;
+  emergency_contacts: EmergencyContactTable;
+  channel_consents: ChannelConsentTable;
+  policies: PolicyTable;
+  policy_acknowledgements: PolicyAcknowledgementTable;
+  safety_plans: SafetyPlanTable;
+  risk_assessments: RiskAssessmentTable;
+  appointments: AppointmentTable;
 }
 
 export type Db = Kysely<Database>;
 
 // Return bigint columns (audit seq) as JS numbers; they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// Calendar dates (a birthday, a consent's date) stay 'YYYY-MM-DD': no time zone to shift them.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDatabase(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });

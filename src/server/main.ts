@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.ts';
 import { assertSupportedPostgres, createDatabase, migrate, type Db } from './database.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 import { JobQueue } from './jobs.ts';
+import { AuditSealer } from './audit-sealer.ts';
 import { buildApp } from './app.ts';
 
 export interface RunningServer {
@@ -36,6 +37,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     await jobs.start();
     undo.push(() => jobs.stop());
+    const sealer = new AuditSealer(db, databaseUrl);
+    await sealer.start();
+    undo.push(() => sealer.stop());
     const app = await buildApp({ db, jobs, config });
     await app.listen({ port: config.port, host: config.host });
     undo.push(() => app.close());

@@ -26,6 +26,13 @@ export const PROBLEMS = {
   INVITE_EXPIRED: { status: 410, title: 'This invite link has expired' },
   INVITE_ALREADY_USED: { status: 409, title: 'This invite has already been used' },
   NOT_A_CLINICIAN: { status: 422, title: 'Only clinicians can be supervised' },
+  POLICY_VERSION_UNKNOWN: { status: 422, title: 'There is no such version of the policy' },
+  ACKNOWLEDGED_BEFORE_PUBLISHED: { status: 422, title: 'That date is before this version of the policy was published' },
+  SAFETY_PLAN_CHANGED: { status: 409, title: 'Someone else saved this safety plan meanwhile' },
+  CLINICIAN_NOT_ON_CARE_TEAM: { status: 422, title: "That clinician is not on this client's care team" },
+  APPOINTMENT_OVERLAPS: { status: 409, title: 'The clinician already has an appointment at that time' },
+  APPOINTMENT_CANCELLED: { status: 409, title: 'This appointment is cancelled' },
+  BOOKING_CLIENT_ARCHIVED: { status: 409, title: "This client's record is archived" },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

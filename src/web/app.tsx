@@ -3,6 +3,9 @@ import { BrowserRouter, Navigate, Outlet, Route, Routes, useLocation } from 'rea
 import { AcceptInvitePage } from './auth/accept-invite-page.tsx';
 import { SignInPage } from './auth/sign-in-page.tsx';
 import { AuditPage } from './audit/audit-page.tsx';
+import { ClientPage } from './clients/client-page.tsx';
+import { ClientsPage } from './clients/clients-page.tsx';
+import { NewClientPage } from './clients/new-client-page.tsx';
 import { HomePage } from './home/home-page.tsx';
 import { SecurityPage } from './security/security-page.tsx';
 import { SessionProvider, can, useMe, useSession, type SignInState } from './session.tsx';
@@ -27,6 +30,9 @@ export function App() {
               <Route index element={<HomePage />} />
               <Route path="users" element={<Allowed action="users.list"><UsersPage /></Allowed>} />
               <Route path="audit" element={<Allowed action="audit.browse"><AuditPage /></Allowed>} />
+              <Route path="clients" element={<Allowed action="clients.directory"><ClientsPage /></Allowed>} />
+              <Route path="clients/new" element={<Allowed action="clients.create"><NewClientPage /></Allowed>} />
+              <Route path="clients/:clientId" element={<Allowed action="client.read"><ClientPage /></Allowed>} />
               <Route path="security" element={<SecurityPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>

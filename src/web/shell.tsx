@@ -78,6 +78,11 @@ export function Shell() {
                   </NavLink>
                 </li>
               )}
+              {!enrolling && can(me, 'clients.directory') && (
+                <li>
+                  <NavLink to="/clients">Clients</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'users.list') && (
                 <li>
                   <NavLink to="/users">Users</NavLink>

@@ -1,45 +1,73 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, can, ROLES, type Action } from '../../src/domain/permissions.ts';
+import { ACTIONS, can, mayAttempt, ROLES, type Action, type Actor, type Role } from '../../src/domain/permissions.ts';
 import { Browser, createTestApp } from '../support/app.ts';
-import { createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../support/fixtures.ts';
+import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../support/fixtures.ts';
 
-type Call = { method: 'GET' | 'POST' | 'PUT'; url: string; body?: unknown };
+type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; body?: unknown };
+interface World { p: FixturePractice; clientId: string; role: Role; n: number }
 
 /** One real request per action; the walk fails if an action has no request here. */
-const CALLS: Record<Action, (p: FixturePractice) => Call> = {
+const CALLS: Record<Action, (w: World) => Call> = {
   'me.read': () => ({ method: 'GET', url: '/api/me' }),
   'me.totp.enroll': () => ({ method: 'POST', url: '/api/me/totp' }),
   'auth.sign_out': () => ({ method: 'POST', url: '/api/auth/sign-out' }),
   'users.list': () => ({ method: 'GET', url: '/api/users' }),
-  'users.invite': () => ({ method: 'POST', url: '/api/users/invites', body: { email: `walk-${Math.random()}@example.test`, name: 'Walk', role: 'clinician' } }),
-  'users.supervisees.update': (p) => ({ method: 'PUT', url: `/api/users/${p.users.supervisor.id}/supervisees`, body: { clinicianIds: [p.users.clinician.id] } }),
+  'users.invite': (w) => ({ method: 'POST', url: '/api/users/invites', body: { email: `walk-${w.role}-${w.n}@example.test`, name: 'Walk', role: 'clinician' } }),
+  'users.supervisees.update': (w) => ({ method: 'PUT', url: `/api/users/${w.p.users.supervisor.id}/supervisees`, body: { clinicianIds: [w.p.users.clinician.id] } }),
   'practice.security.update': () => ({ method: 'PUT', url: '/api/practice/security', body: { requireTotp: false } }),
   'audit.browse': () => ({ method: 'GET', url: '/api/audit/events' }),
   'audit.verify': () => ({ method: 'GET', url: '/api/audit/verify' }),
+  'clients.directory': () => ({ method: 'GET', url: '/api/clients' }),
+  'clients.create': (w) => ({ method: 'POST', url: '/api/clients', body: { legalName: `Walk Client ${w.role}`, clinicianIds: [w.p.users.clinician.id] } }),
+  'client.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}` }),
+  'client.update': (w) => ({ method: 'PATCH', url: `/api/clients/${w.clientId}`, body: { pronouns: 'they/them' } }),
+  'client.archive': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/archive`, body: { archived: false } }),
+  'client.assign': (w) => ({ method: 'PUT', url: `/api/clients/${w.clientId}/clinicians`, body: { clinicianIds: [w.p.users.clinician.id] } }),
+  'client.safety_plan.write': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/safety-plan` }),
+  'client.risk.record': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/risk`, body: { level: 'low', justification: 'Walk.' } }),
+  'policy.read': () => ({ method: 'GET', url: '/api/policy' }),
+  'policy.publish': (w) => ({ method: 'POST', url: '/api/policy', body: { title: `Policy by ${w.role}`, bodyMarkdown: 'We may be interrupted only for emergencies.' } }),
+  'locations.read': () => ({ method: 'GET', url: '/api/locations' }),
+  'locations.manage': (w) => ({ method: 'POST', url: '/api/locations', body: { name: `Office ${w.role}`, address: '1 Example Way, Oakland, CA' } }),
+  'schedule.read': () => ({ method: 'GET', url: '/api/schedule/day?date=2026-11-23' }),
+  'appointments.book': (w) => ({ method: 'POST', url: '/api/appointments', body: {
+    clientId: w.clientId, clinicianId: w.p.users.clinician.id, startsAt: `2026-12-0${ROLES.indexOf(w.role) + 1}T17:00:00Z`, minutes: 50, modality: 'telehealth',
+  } }),
 };
+// Writing a safety plan needs the plan's current version first; done in its own test below.
+const READ_FIRST = new Set<Action>(['client.safety_plan.write']);
 
 describe('every role through every action, over HTTP', async () => {
   const { app, db } = await createTestApp();
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
+  const client = await createClient(db, practice, { name: 'Walk Reyes' }); // on the clinician's care team
+  const actorOf = (role: Role): Actor => ({
+    role, userId: practice.users[role].id, practiceId: practice.practiceId,
+    superviseeIds: role === 'supervisor' ? [practice.users.clinician.id] : [],
+  });
+  const clientScoped = (call: Call) => call.url.includes(client.id) || JSON.stringify(call.body ?? {}).includes(client.id);
 
   it('has a request for every action', () => {
     expect(Object.keys(CALLS).sort()).toEqual([...ACTIONS].sort());
   });
 
   for (const role of ROLES) {
-    it(`${role}: allowed actions succeed, the rest are refused with 403 and audited`, async () => {
+    it(`${role}: allowed actions succeed; the rest are refused (404 for a client's record, else 403) and audited`, async () => {
       const refused: string[] = [];
-      for (const action of ACTIONS) {
+      let n = 0;
+      for (const action of ACTIONS.filter((a) => !READ_FIRST.has(a))) {
         const browser = new Browser(app);
         await browser.signIn(practice.users[role].email, FIXTURE_PASSWORD);
-        const call = CALLS[action](practice);
+        const call = CALLS[action]({ p: practice, clientId: client.id, role, n: n++ });
         const res = await browser.request(call.method, call.url, call.body);
-        if (can(action, { role, userId: practice.users[role].id, practiceId: practice.practiceId })) {
-          expect(res.statusCode, `${role} ${action}`).toBeLessThan(300);
+        const allowed = clientScoped(call)
+          ? can(action, actorOf(role), { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id] })
+          : mayAttempt(action, actorOf(role));
+        if (allowed) {
+          expect(res.statusCode, `${role} ${action}: ${res.body}`).toBeLessThan(300);
         } else {
-          expect(res.statusCode, `${role} ${action}`).toBe(403);
-          expect(res.json().code).toBe('FORBIDDEN');
+          expect(res.statusCode, `${role} ${action}`).toBe(clientScoped(call) ? 404 : 403);
           refused.push(action);
         }
       }
@@ -48,6 +76,52 @@ describe('every role through every action, over HTTP', async () => {
       expect(audited.map((e) => e.action).sort()).toEqual(refused.sort());
     });
   }
+
+  it('the care team writes the safety plan; nobody else can', async () => {
+    for (const role of ROLES) {
+      const browser = new Browser(app);
+      await browser.signIn(practice.users[role].email, FIXTURE_PASSWORD);
+      const current = await browser.get(`/api/clients/${client.id}/safety-plan`);
+      const basedOnVersion = current.statusCode === 200 ? (current.json().current?.version ?? null) : null;
+      const res = await browser.put(`/api/clients/${client.id}/safety-plan`, { basedOnVersion, content: {
+        warningSigns: ['Not sleeping'], copingStrategies: [], distractionContacts: [], helpContacts: [],
+        professionalContacts: [{ name: '988 Suicide & Crisis Lifeline', phone: '988' }], safeEnvironment: [], reasonsForLiving: [],
+      } });
+      const allowed = can('client.safety_plan.write', actorOf(role), { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id] });
+      expect(res.statusCode, role).toBe(allowed ? (role === 'clinician' ? 201 : 200) : 404);
+    }
+  });
+
+  it("nobody reaches another practice's client, or a client off their care team, by any client route", async () => {
+    const spec = (await (async () => {
+      const b = new Browser(app);
+      await b.signIn(practice.users.owner.email, FIXTURE_PASSWORD);
+      return b.get('/api/openapi.json');
+    })()).json() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(spec.paths).filter(([path]) => path.includes('{clientId}'))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() as Call['method'] })));
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const foreign = await createClient(db, other, { name: 'Foreign Client' });
+    const offTeam = await createClient(db, practice, { name: 'Off Team', clinicianIds: [] });
+    const before = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('practice_id', '=', other.practiceId).executeTakeFirstOrThrow();
+    for (const role of ROLES) {
+      const browser = new Browser(app);
+      await browser.signIn(practice.users[role].email, FIXTURE_PASSWORD);
+      for (const target of [foreign.id, offTeam.id]) {
+        for (const route of routes) {
+          const url = route.path.replace('{clientId}', target).replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000001');
+          const res = await browser.request(route.method, url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+          // The front desk and admins may see any client's appointment times in their own practice.
+          const entitled = target === offTeam.id && route.method === 'GET' && route.path.endsWith('/appointments') && ['owner', 'admin', 'front_desk'].includes(role);
+          // 400 for a body the route cannot accept, before it looks anything up; otherwise 404
+          expect(entitled ? [200] : [400, 404], `${role} ${route.method} ${url}: ${res.statusCode}`).toContain(res.statusCode);
+        }
+      }
+    }
+    // nothing was written into the other practice
+    const after = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('practice_id', '=', other.practiceId).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
 
   it("an admin cannot reach another practice's people by their ids", async () => {
     const admin = new Browser(app);
@@ -60,7 +134,7 @@ describe('every role through every action, over HTTP', async () => {
 
   it('without signing in, every action is refused with 401', async () => {
     for (const action of ACTIONS) {
-      const call = CALLS[action](practice);
+      const call = CALLS[action]({ p: practice, clientId: client.id, role: 'owner', n: 0 });
       const res = await new Browser(app).request(call.method, call.url, call.body);
       expect(res.statusCode, action).toBe(401);
     }

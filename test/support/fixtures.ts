@@ -27,3 +27,15 @@ export async function createPractice(db: Db, label = 'Practice'): Promise<Fixtur
   await replaceSupervisees(db, practiceId, users.supervisor.id, [users.clinician.id]);
   return { practiceId, users };
 }
+
+/** A synthetic client assigned to the given clinicians (by default the practice's clinician). */
+export async function createClient(db: Db, practice: FixturePractice, options: { name?: string; clinicianIds?: string[] } = {}): Promise<{ id: string; name: string }> {
+  const id = randomUUID();
+  const name = options.name ?? `Client ${id.slice(0, 6)}`;
+  await db.insertInto('clients').values({ practice_id: practice.practiceId, id, legal_name: name, preferred_name: null, pronouns: null, date_of_birth: null, phone: null, email: null, address: null, archived_at: null, risk_assessed_at: null }).execute();
+  const clinicianIds = options.clinicianIds ?? [practice.users.clinician.id];
+  if (clinicianIds.length) {
+    await db.insertInto('client_clinicians').values(clinicianIds.map((c) => ({ practice_id: practice.practiceId, client_id: id, clinician_id: c }))).execute();
+  }
+  return { id, name };
+}

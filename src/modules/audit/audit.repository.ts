@@ -3,9 +3,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { AuditEvent, AuditOutcome } from './audit.table.ts';
 
+type Db = Kysely<Database> | Transaction<Database>;
+
 /** Audit events that belong to no practice (a failed sign-in for an unknown email). */
 export const SYSTEM_CHAIN = '00000000-0000-0000-0000-000000000000';
 export const GENESIS_HASH = '0'.repeat(64);
+/** Channel on which a committed transaction tells the sealers that events wait. */
+export const AUDIT_PENDING_CHANNEL = 'holdspace_audit_pending';
 
 export interface NewAuditEvent {
   practiceId: string;
@@ -21,59 +25,78 @@ export interface NewAuditEvent {
 }
 
 /** The exact text hashed for an event; verification rebuilds it from the stored columns. */
-export function auditPayload(e: {
-  practice_id: string; at: Date; actor_user_id: string | null; actor_role: string | null; action: string;
-  resource_type: string | null; resource_id: string | null; client_id: string | null; ip: string | null;
-  outcome: string; detail: string;
-}): string {
+export function auditPayload(e: Omit<AuditEvent, 'seq'> & { seq: number }): string {
   return JSON.stringify([
-    e.practice_id, e.at.toISOString(), e.actor_user_id, e.actor_role, e.action,
+    e.practice_id, e.seq, e.at.toISOString(), e.actor_user_id, e.actor_role, e.action,
     e.resource_type, e.resource_id, e.client_id, e.ip, e.outcome, e.detail,
   ]);
 }
 
-export function chainHash(prevHash: string, seq: number, payload: string): string {
-  return createHash('sha256').update(`${prevHash}|${seq}|${payload}`, 'utf8').digest('hex');
+export function chainHash(prevHash: string, position: number, payload: string): string {
+  return createHash('sha256').update(`${prevHash}|${position}|${payload}`, 'utf8').digest('hex');
 }
 
-export async function createChain(db: Kysely<Database>, practiceId: string): Promise<void> {
-  await db.insertInto('audit_heads').values({ practice_id: practiceId, seq: 0, hash: GENESIS_HASH })
+export async function createChain(db: Db, practiceId: string): Promise<void> {
+  await db.insertInto('audit_heads').values({ practice_id: practiceId, position: 0, hash: GENESIS_HASH })
     .onConflict((oc) => oc.column('practice_id').doNothing()).execute();
 }
 
 /**
- * Appends one event to its practice's chain in a single round trip. The head row is
- * locked until the caller's transaction commits, so call this last in a transaction.
- * The hash is computed by PostgreSQL exactly as `chainHash` computes it.
+ * Records one event inside the caller's transaction, so it commits or rolls back with
+ * the work it describes. One round trip; takes no lock. The sealer chains it after commit.
  */
-export async function appendAuditEvent(trx: Transaction<Database> | Kysely<Database>, e: NewAuditEvent): Promise<number> {
-  const row = {
-    practice_id: e.practiceId, at: new Date(), actor_user_id: e.actorUserId, actor_role: e.actorRole,
-    action: e.action, resource_type: e.resourceType ?? null, resource_id: e.resourceId ?? null,
-    client_id: e.clientId ?? null, ip: e.ip, outcome: e.outcome, detail: JSON.stringify(e.detail ?? {}),
-  };
-  const payload = auditPayload(row);
+export async function appendAuditEvent(db: Db, e: NewAuditEvent): Promise<number> {
   const result = await sql<{ seq: number }>`
-    with prev as (
-      select seq, hash from audit_heads where practice_id = ${row.practice_id} for update
-    ), next as (
-      select prev.seq + 1 as seq, prev.hash as prev_hash,
-             encode(digest(prev.hash || '|' || (prev.seq + 1)::text || '|' || ${payload}::text, 'sha256'), 'hex') as hash
-      from prev
-    ), moved as (
-      update audit_heads h set seq = next.seq, hash = next.hash from next
-      where h.practice_id = ${row.practice_id} returning h.seq
+    with event as (
+      insert into audit_events (practice_id, at, actor_user_id, actor_role, action, resource_type, resource_id, client_id, ip, outcome, detail)
+      values (${e.practiceId}, ${new Date()}, ${e.actorUserId}, ${e.actorRole}, ${e.action}, ${e.resourceType ?? null},
+              ${e.resourceId ?? null}, ${e.clientId ?? null}, ${e.ip}, ${e.outcome}, ${JSON.stringify(e.detail ?? {})})
+      returning practice_id, seq
+    ), queued as (
+      insert into audit_pending (practice_id, seq) select practice_id, seq from event
     )
-    insert into audit_events (practice_id, seq, at, actor_user_id, actor_role, action, resource_type,
-                              resource_id, client_id, ip, outcome, detail, prev_hash, hash)
-    select ${row.practice_id}, next.seq, ${row.at}, ${row.actor_user_id}, ${row.actor_role}, ${row.action},
-           ${row.resource_type}, ${row.resource_id}, ${row.client_id}, ${row.ip}, ${row.outcome}, ${row.detail},
-           next.prev_hash, next.hash
-    from next, moved
-    returning seq`.execute(trx);
-  const seq = result.rows[0]?.seq;
-  if (seq === undefined) throw new Error(`No audit chain for practice ${e.practiceId}`);
-  return seq;
+    select seq, pg_notify(${AUDIT_PENDING_CHANNEL}, ${e.practiceId}) from event`.execute(db);
+  return result.rows[0]!.seq;
+}
+
+/**
+ * Links a practice's pending events into its chain, in batches. Returns how many were
+ * sealed. When another sealer holds the chain's head, returns 0 at once: that sealer
+ * will see the same events.
+ */
+export async function sealPending(db: Kysely<Database>, practiceId: string, batch = 500): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const n = await db.transaction().execute(async (trx) => {
+      const head = await trx.selectFrom('audit_heads').selectAll().where('practice_id', '=', practiceId)
+        .forUpdate().skipLocked().executeTakeFirst();
+      if (!head) return 0;
+      const taken = await sql<{ seq: number }>`
+        delete from audit_pending where (practice_id, seq) in (
+          select practice_id, seq from audit_pending where practice_id = ${practiceId} order by seq limit ${batch}
+        ) returning seq`.execute(trx);
+      if (taken.rows.length === 0) return 0;
+      const events = await trx.selectFrom('audit_events').selectAll().where('practice_id', '=', practiceId)
+        .where('seq', 'in', taken.rows.map((r) => r.seq)).orderBy('seq').execute();
+      let { position, hash } = head;
+      const links = events.map((event) => {
+        position += 1;
+        const link = { practice_id: practiceId, position, seq: event.seq, prev_hash: hash, hash: chainHash(hash, position, auditPayload(event)) };
+        hash = link.hash;
+        return link;
+      });
+      await trx.insertInto('audit_chain').values(links).execute();
+      await trx.updateTable('audit_heads').set({ position, hash }).where('practice_id', '=', practiceId).execute();
+      return links.length;
+    });
+    sealed += n;
+    if (n < batch) return sealed;
+  }
+}
+
+export async function practicesWithPendingEvents(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('audit_pending').select('practice_id').distinct().execute();
+  return rows.map((r) => r.practice_id);
 }
 
 export interface AuditFilter {
@@ -101,18 +124,31 @@ export async function findAuditEvents(db: Kysely<Database>, f: AuditFilter) {
   return q.orderBy('e.seq', 'desc').limit(f.limit).execute();
 }
 
-export async function* readChain(db: Kysely<Database>, practiceId: string, batch = 1000): AsyncGenerator<AuditEvent> {
+/** The chain in order, each link with its event (null when the event row is gone). */
+export async function* readChain(db: Kysely<Database>, practiceId: string, batch = 1000) {
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('practice_id', '=', practiceId)
-      .where('seq', '>', after).orderBy('seq').limit(batch).execute();
+    const rows = await db.selectFrom('audit_chain as c')
+      .leftJoin('audit_events as e', (j) => j.onRef('e.practice_id', '=', 'c.practice_id').onRef('e.seq', '=', 'c.seq'))
+      .select(['c.position', 'c.seq as link_seq', 'c.prev_hash', 'c.hash'])
+      .select(['e.seq', 'e.practice_id', 'e.at', 'e.actor_user_id', 'e.actor_role', 'e.action', 'e.resource_type', 'e.resource_id', 'e.client_id', 'e.ip', 'e.outcome', 'e.detail'])
+      .where('c.practice_id', '=', practiceId).where('c.position', '>', after).orderBy('c.position').limit(batch).execute();
     yield* rows;
     if (rows.length < batch) return;
-    after = rows[rows.length - 1]!.seq;
+    after = rows[rows.length - 1]!.position;
   }
 }
 
-export async function listChains(db: Kysely<Database>): Promise<{ practiceId: string; seq: number; hash: string }[]> {
-  const rows = await db.selectFrom('audit_heads').selectAll().orderBy('practice_id').execute();
-  return rows.map((r) => ({ practiceId: r.practice_id, seq: r.seq, hash: r.hash }));
+export async function chainCounts(db: Kysely<Database>, practiceId: string) {
+  const row = await db.selectNoFrom([
+    sql<number>`(select count(*) from audit_events where practice_id = ${practiceId})::int`.as('events'),
+    sql<number>`(select count(*) from audit_pending where practice_id = ${practiceId})::int`.as('pending'),
+  ]).executeTakeFirstOrThrow();
+  const head = await db.selectFrom('audit_heads').selectAll().where('practice_id', '=', practiceId).executeTakeFirst();
+  return { ...row, head };
+}
+
+export async function listChains(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('audit_heads').select('practice_id').orderBy('practice_id').execute();
+  return rows.map((r) => r.practice_id);
 }

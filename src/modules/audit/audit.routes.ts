@@ -4,7 +4,7 @@ import type { AppDeps } from '../../server/app.ts';
 import { requestMeta, requireAuth } from '../../server/auth-hooks.ts';
 import { uuidField } from '../../server/schemas.ts';
 import { appendAuditEvent, findAuditEvents } from './audit.repository.ts';
-import { verifyChain } from './audit.service.ts';
+import { sealAndVerify } from './audit.service.ts';
 
 const outcome = z.enum(['success', 'denied', 'failure']);
 
@@ -63,7 +63,7 @@ export const auditRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app)
     },
   }, async (request) => {
     const auth = requireAuth(request);
-    const verdict = await verifyChain(deps.db, auth.practice.id);
+    const verdict = await sealAndVerify(deps.db, auth.practice.id);
     await appendAuditEvent(deps.db, {
       practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'audit.verify',
       resourceType: 'audit_trail', ip: requestMeta(request).ip, outcome: 'success', detail: { ok: verdict.ok, checked: verdict.checked },

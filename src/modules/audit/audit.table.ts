@@ -1,10 +1,11 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type AuditOutcome = 'success' | 'denied' | 'failure';
 
 export interface AuditEventTable {
   practice_id: string;
-  seq: number;
+  /** Insertion number, unique across practices; the chain orders events by position. */
+  seq: Generated<number>;
   at: Date;
   actor_user_id: string | null;
   actor_role: string | null;
@@ -16,13 +17,25 @@ export interface AuditEventTable {
   outcome: AuditOutcome;
   /** JSON text, hashed exactly as stored. */
   detail: string;
-  prev_hash: string;
-  hash: string;
 }
 export type AuditEvent = Selectable<AuditEventTable>;
 
-export interface AuditHeadTable {
+export interface AuditPendingTable {
   practice_id: string;
   seq: number;
+}
+
+export interface AuditChainTable {
+  practice_id: string;
+  position: number;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  sealed_at: Generated<Date>;
+}
+
+export interface AuditHeadTable {
+  practice_id: string;
+  position: number;
   hash: string;
 }

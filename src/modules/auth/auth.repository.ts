@@ -59,6 +59,7 @@ export async function findSession(db: Db, tokenHash: string, idleMinutes: number
       'p.name as practice_name', 'p.time_zone', 'p.require_totp',
       sql<boolean>`s.last_seen_at < now() - make_interval(mins => ${idleMinutes})`.as('idle_expired'),
       sql<boolean>`s.last_seen_at < now() - interval '1 minute'`.as('needs_touch'),
+      sql<string[]>`array(select clinician_id from supervision v where v.practice_id = s.practice_id and v.supervisor_id = s.user_id)`.as('supervisee_ids'),
     ])
     .where('s.token_hash', '=', tokenHash).executeTakeFirst();
 }

@@ -137,7 +137,7 @@ export async function loadSession(db: Db, token: string, idleMinutes: number): P
     auth: {
       tokenHash,
       csrfToken: s.csrf_token,
-      actor: { userId: s.user_id, practiceId: s.practice_id, role: s.user_role },
+      actor: { userId: s.user_id, practiceId: s.practice_id, role: s.user_role, superviseeIds: s.supervisee_ids },
       user: { id: s.user_id, name: s.user_name, email: s.user_email, role: s.user_role, totpEnabled: s.totp_enabled },
       practice: { id: s.practice_id, name: s.practice_name, timeZone: s.time_zone, requireTotp: s.require_totp },
       mustEnrollTotp: s.require_totp && !s.totp_enabled,

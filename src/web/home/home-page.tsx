@@ -46,15 +46,21 @@ function RoleCards({ me }: { me: Me }) {
       return <AdminCards me={me} />;
     case 'clinician':
       return (
-        <Card id="card-today" title="Today">
-          <p>Your sessions and follow-ups appear here once the schedule is set up.</p>
-        </Card>
+        <>
+          <Card id="card-today" title="Today">
+            <p>Your sessions and follow-ups appear here once the schedule is set up.</p>
+          </Card>
+          <LinkCard id="card-clients" title="Clients" to="/clients" text="Your clients' safety nets: contacts and consents, safety plans, risk." />
+        </>
       );
     case 'supervisor':
       return (
-        <Card id="card-team" title="Your team">
-          <p>The clinicians you supervise, and anything that needs your attention, appear here.</p>
-        </Card>
+        <>
+          <Card id="card-team" title="Your team">
+            <p>The clinicians you supervise, and anything that needs your attention, appear here.</p>
+          </Card>
+          <LinkCard id="card-clients" title="Clients" to="/clients" text="Your team's clients and their safety nets." />
+        </>
       );
     case 'front_desk':
       return (

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../server/database.ts';
+import { Problem } from '../../server/problems.ts';
+import { can, type Action, type Actor } from '../../domain/permissions.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import type { AuthContext } from '../auth/auth.service.ts';
+
+/**
+ * The gate to one client's record. Loads who is assigned to the client, asks the
+ * permission rules, and answers 404 to anyone not entitled, in this practice or any
+ * other, so that a client's existence is not disclosed. Refusals are audited.
+ */
+export async function authorizeClient(db: Kysely<Database>, auth: AuthContext, clientId: string, action: Action, ip: string | null) {
+  const assignedClinicianIds = await assignedClinicians(db, auth.practice.id, clientId);
+  const exists = assignedClinicianIds !== null;
+  if (exists && can(action, auth.actor, { practiceId: auth.practice.id, assignedClinicianIds })) return { assignedClinicianIds };
+  await appendAuditEvent(db, {
+    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action,
+    resourceType: 'client', resourceId: clientId, clientId: exists ? clientId : null, ip, outcome: 'denied',
+    detail: { reason: exists ? 'not_on_care_team' : 'no_such_client_in_practice' },
+  });
+  throw new Problem('NOT_FOUND', 'No such client.');
+}
+
+/** The clinicians assigned to a client of this practice, or null when there is no such client. */
+async function assignedClinicians(db: Kysely<Database>, practiceId: string, clientId: string): Promise<string[] | null> {
+  const rows = await db.selectFrom('clients as c')
+    .leftJoin('client_clinicians as cc', (j) => j.onRef('cc.practice_id', '=', 'c.practice_id').onRef('cc.client_id', '=', 'c.id'))
+    .select('cc.clinician_id').where('c.practice_id', '=', practiceId).where('c.id', '=', clientId).execute();
+  if (rows.length === 0) return null;
+  return rows.flatMap((r) => (r.clinician_id ? [r.clinician_id] : []));
+}
+
+/**
+ * The SQL twin of the care-team rule, for lists: the client ids an actor may open.
+ * Kept beside `authorizeClient`; the clients tests check that both agree.
+ */
+export function careTeamClientIds(db: Kysely<Database>, actor: Actor) {
+  const clinicians = actor.role === 'supervisor' ? [actor.userId, ...(actor.superviseeIds ?? [])] : [actor.userId];
+  return db.selectFrom('client_clinicians').select('client_id')
+    .where('practice_id', '=', actor.practiceId).where('clinician_id', 'in', clinicians);
+}

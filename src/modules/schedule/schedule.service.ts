@@ -1,0 +1,354 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../server/database.ts';
+import { Problem } from '../../server/problems.ts';
+import type { Actor } from '../../domain/permissions.ts';
+import { policyAcknowledgement, readinessGaps, type PolicyAcknowledgement, type ReadinessGap } from '../../domain/readiness.ts';
+import { appendAuditEvent } from '../audit/audit.repository.ts';
+import type { AuthContext } from '../auth/auth.service.ts';
+import type { RiskLevel } from '../clients/clients.table.ts';
+import { authorizeClient } from '../clients/client-access.ts';
+import * as repo from './schedule.repository.ts';
+import type { Appointment, Modality } from './schedule.table.ts';
+
+type Db = Kysely<Database>;
+
+// --- the practice's calendar day ------------------------------------------------
+
+const DAY_MS = 86_400_000;
+const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar reading as milliseconds on the UTC time line (years below 100 included). */
+function calendarMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d.getTime();
+}
+
+/** What the clocks in timeZone read at an instant, as `calendarMs` of that reading. */
+function wallClock(instant: number, timeZone: string): number {
+  let format = wallClockFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallClockFormats.set(timeZone, format);
+  }
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  return calendarMs(p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!);
+}
+
+/**
+ * The instant a calendar day begins in timeZone. The offset is read at that instant,
+ * not at noon or "now", so days of 23 and 25 hours (DST changes) come out right.
+ */
+function startOfLocalDay(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const midnight = calendarMs(y, m, d);
+  // The offsets in force around that day: at most one clock change falls near midnight.
+  const offsets = [...new Set([midnight - DAY_MS, midnight, midnight + DAY_MS].map((t) => wallClock(t, timeZone) - t))];
+  // After a fall-back across midnight two instants read 00:00; the day starts at the first.
+  const readsMidnight = offsets.map((o) => midnight - o).filter((t) => wallClock(t, timeZone) === midnight);
+  if (readsMidnight.length > 0) return Math.min(...readsMidnight);
+  // The clocks skipped midnight (some zones start summer time at 00:00): the day starts when they jump.
+  let before = midnight - Math.max(...offsets);
+  let after = midnight - Math.min(...offsets);
+  while (after - before > 1000) {
+    const mid = before + Math.floor((after - before) / 2000) * 1000;
+    if (wallClock(mid, timeZone) >= midnight) after = mid;
+    else before = mid;
+  }
+  return after;
+}
+
+/** [start, end) of a calendar day ('YYYY-MM-DD') in timeZone, as UTC instants. */
+export function localDayRange(date: string, timeZone: string): { start: Date; end: Date } {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const next = new Date(calendarMs(y, m, d + 1)).toISOString().slice(0, 10);
+  return { start: new Date(startOfLocalDay(date, timeZone)), end: new Date(startOfLocalDay(next, timeZone)) };
+}
+
+/** The calendar date ('YYYY-MM-DD') in timeZone at an instant. */
+export function localDate(instant: Date, timeZone: string): string {
+  return new Date(wallClock(instant.getTime(), timeZone)).toISOString().slice(0, 10);
+}
+
+// --- reading the schedule ---------------------------------------------------------
+
+const isClinician = (actor: Actor) => actor.role === 'clinician' || actor.role === 'supervisor';
+
+export interface ClientReadiness {
+  safetyPlan: boolean;
+  callableEmergencyContact: boolean;
+  policy: PolicyAcknowledgement;
+  gaps: ReadinessGap[];
+}
+
+export interface DayAppointment {
+  id: string;
+  startsAt: string;
+  minutes: number;
+  modality: Modality;
+  status: 'scheduled' | 'cancelled';
+  location: { id: string; name: string } | null;
+  clinician: { id: string; name: string };
+  /** riskLevel and readiness only for the client's care team (minimum necessary). */
+  client: { id: string; name: string; riskLevel?: RiskLevel | 'unknown'; readiness?: ClientReadiness };
+}
+
+export interface ScheduleDay {
+  date: string;
+  timeZone: string;
+  clinicianId: string | null;
+  appointments: DayAppointment[];
+}
+
+/**
+ * One day of the schedule in the practice's time zone: one clinician's, or everyone's
+ * for the front desk and admins. Two queries whatever the day holds: the rows, then the
+ * readiness of the clients whose care team the reader is on.
+ */
+export async function readDay(db: Db, auth: AuthContext, query: { date: string; clinicianId?: string | undefined }, ip: string | null): Promise<ScheduleDay> {
+  const practiceId = auth.practice.id;
+  const timeZone = auth.practice.timeZone;
+  const clinicianId = await clinicianForDay(db, auth, query.clinicianId, ip);
+  const { start, end } = localDayRange(query.date, timeZone);
+  const rows = await repo.findDayAppointments(db, { practiceId, start, end, clinicianId, careTeamOf: isClinician(auth.actor) ? auth.actor : null });
+
+  const careTeamClientIds = [...new Set(rows.filter((r) => r.on_care_team).map((r) => r.client_id))];
+  const readinessRows = await repo.findReadiness(db, practiceId, careTeamClientIds, localDate(new Date(), timeZone));
+  const clinical = new Map(readinessRows.map((r) => {
+    const policy = policyAcknowledgement(r.current_version, r.acknowledged_version);
+    const facts = { hasSafetyPlan: Boolean(r.has_safety_plan), hasCallableEmergencyContact: Boolean(r.has_callable_contact), policy };
+    const readiness = { safetyPlan: facts.hasSafetyPlan, callableEmergencyContact: facts.hasCallableEmergencyContact, policy, gaps: readinessGaps(facts) };
+    return [r.id, { riskLevel: r.risk_level, readiness }] as const;
+  }));
+
+  await appendAuditEvent(db, {
+    practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'schedule.read', resourceType: 'schedule_day',
+    resourceId: clinicianId, ip, outcome: 'success',
+    detail: { date: query.date, clinicianId, count: rows.length, clientIds: [...new Set(rows.map((r) => r.client_id))], withReadiness: clinical.size },
+  });
+  return {
+    date: query.date, timeZone, clinicianId,
+    appointments: rows.map((r) => ({
+      id: r.id, startsAt: r.starts_at.toISOString(), minutes: r.minutes, modality: r.modality, status: r.status,
+      location: r.location_id && r.location_name !== null ? { id: r.location_id, name: r.location_name } : null,
+      clinician: { id: r.clinician_id, name: r.clinician_name },
+      client: { id: r.client_id, name: r.client_name, ...clinical.get(r.client_id) },
+    })),
+  };
+}
+
+/**
+ * Whose day may be read. Minimum necessary (DESIGN.md, "Who uses it"): a clinician sees
+ * their own day, a supervisor also their supervisees'; the front desk and admins anyone's.
+ */
+async function clinicianForDay(db: Db, auth: AuthContext, requested: string | undefined, ip: string | null): Promise<string | null> {
+  const actor = auth.actor;
+  if (isClinician(actor)) {
+    const wanted = requested ?? actor.userId;
+    if (wanted === actor.userId || (actor.role === 'supervisor' && (actor.superviseeIds ?? []).includes(wanted))) return wanted;
+    await appendAuditEvent(db, {
+      practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'schedule.read',
+      resourceType: 'schedule_day', resourceId: wanted, ip, outcome: 'denied', detail: { reason: 'not_own_schedule' },
+    });
+    throw new Problem('FORBIDDEN', actor.role === 'supervisor'
+      ? 'You can see your own schedule and those of the clinicians you supervise.'
+      : 'You can see your own schedule only.');
+  }
+  if (requested === undefined) return null;
+  if (await repo.findPracticeClinician(db, auth.practice.id, requested)) return requested;
+  throw new Problem('NOT_FOUND', 'No such clinician.');
+}
+
+export interface ClientAppointment {
+  id: string;
+  startsAt: string;
+  minutes: number;
+  modality: Modality;
+  status: 'scheduled' | 'cancelled';
+  location: { id: string; name: string } | null;
+  clinician: { id: string; name: string };
+}
+
+/** A client's appointments from an instant on: names and times, for the care team and for those who book. */
+export async function listClientAppointments(db: Db, auth: AuthContext, clientId: string, query: { from: Date; limit: number }, ip: string | null): Promise<ClientAppointment[]> {
+  // Clinicians: the care team only. Front desk and admins book, so they may see times (names and times only).
+  await authorizeClient(db, auth, clientId, isClinician(auth.actor) ? 'client.read' : 'schedule.read', ip);
+  const rows = await repo.findClientAppointments(db, auth.practice.id, clientId, query.from, query.limit);
+  await appendAuditEvent(db, {
+    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'schedule.read',
+    resourceType: 'client_appointments', resourceId: clientId, clientId, ip, outcome: 'success',
+    detail: { from: query.from.toISOString(), count: rows.length },
+  });
+  return rows.map((r) => ({
+    id: r.id, startsAt: r.starts_at.toISOString(), minutes: r.minutes, modality: r.modality, status: r.status,
+    location: r.location_id && r.location_name !== null ? { id: r.location_id, name: r.location_name } : null,
+    clinician: { id: r.clinician_id, name: r.clinician_name },
+  }));
+}
+
+// --- booking, moving, cancelling -----------------------------------------------------
+
+export interface AppointmentView {
+  id: string;
+  clientId: string;
+  clinicianId: string;
+  startsAt: string;
+  minutes: number;
+  modality: Modality;
+  locationId: string | null;
+  status: 'scheduled' | 'cancelled';
+}
+
+function appointmentView(a: Appointment): AppointmentView {
+  return {
+    id: a.id, clientId: a.client_id, clinicianId: a.clinician_id, startsAt: a.starts_at.toISOString(), minutes: a.minutes,
+    modality: a.modality, locationId: a.location_id, status: a.status,
+  };
+}
+
+export interface BookingInput {
+  clientId: string;
+  clinicianId: string;
+  /** ISO 8601 with an offset. */
+  startsAt: string;
+  minutes: number;
+  modality: Modality;
+  locationId?: string | null | undefined;
+}
+
+export async function bookAppointment(db: Db, auth: AuthContext, input: BookingInput, ip: string | null): Promise<{ id: string }> {
+  const practiceId = auth.practice.id;
+  await authorizeClient(db, auth, input.clientId, 'appointments.book', ip);
+  const slot: repo.AppointmentSlot = {
+    clinicianId: input.clinicianId, startsAt: new Date(input.startsAt), minutes: input.minutes, modality: input.modality,
+    locationId: input.locationId ?? null,
+  };
+  requireLocationWhenInPerson(slot);
+  return db.transaction().execute(async (trx) => {
+    await checkSlot(trx, auth, input.clientId, slot, null);
+    const id = randomUUID();
+    await repo.insertAppointment(trx, { ...slot, practiceId, id, clientId: input.clientId, createdBy: auth.user.id });
+    await appendAuditEvent(trx, {
+      practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.book', resourceType: 'appointment',
+      resourceId: id, clientId: input.clientId, ip, outcome: 'success',
+      detail: { clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), minutes: slot.minutes, modality: slot.modality, locationId: slot.locationId },
+    });
+    return { id };
+  });
+}
+
+export interface MoveInput {
+  clinicianId?: string | undefined;
+  startsAt?: string | undefined;
+  minutes?: number | undefined;
+  modality?: Modality | undefined;
+  /** null takes the appointment off any location (telehealth only). */
+  locationId?: string | null | undefined;
+}
+
+/** Moves an appointment in time, to another clinician of the care team, place or modality. */
+export async function moveAppointment(db: Db, auth: AuthContext, appointmentId: string, input: MoveInput, ip: string | null): Promise<AppointmentView> {
+  const practiceId = auth.practice.id;
+  const found = await findAppointmentFor(db, auth, appointmentId, 'appointments.move', ip);
+  await authorizeClient(db, auth, found.client_id, 'appointments.book', ip);
+  return db.transaction().execute(async (trx) => {
+    const current = await repo.lockAppointment(trx, practiceId, appointmentId);
+    if (!current) throw new Problem('NOT_FOUND', 'No such appointment.');
+    if (current.status === 'cancelled') throw new Problem('APPOINTMENT_CANCELLED', 'A cancelled appointment cannot be moved; book a new one.');
+    const slot: repo.AppointmentSlot = {
+      clinicianId: input.clinicianId ?? current.clinician_id,
+      startsAt: input.startsAt !== undefined ? new Date(input.startsAt) : current.starts_at,
+      minutes: input.minutes ?? current.minutes,
+      modality: input.modality ?? current.modality,
+      locationId: input.locationId !== undefined ? input.locationId : current.location_id,
+    };
+    requireLocationWhenInPerson(slot);
+    await checkSlot(trx, auth, current.client_id, slot, current.id);
+    const changed = changedFields(current, slot);
+    const updated = await repo.updateAppointment(trx, practiceId, current.id, slot);
+    await appendAuditEvent(trx, {
+      practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.move', resourceType: 'appointment',
+      resourceId: current.id, clientId: current.client_id, ip, outcome: 'success',
+      detail: { changed, clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), previousStartsAt: current.starts_at.toISOString() },
+    });
+    return appointmentView(updated);
+  });
+}
+
+/** Cancels an appointment; cancelling it again answers the same (a retried request is harmless). */
+export async function cancelAppointment(db: Db, auth: AuthContext, appointmentId: string, ip: string | null): Promise<AppointmentView> {
+  const practiceId = auth.practice.id;
+  const found = await findAppointmentFor(db, auth, appointmentId, 'appointments.cancel', ip);
+  await authorizeClient(db, auth, found.client_id, 'appointments.book', ip);
+  return db.transaction().execute(async (trx) => {
+    const current = await repo.lockAppointment(trx, practiceId, appointmentId);
+    if (!current) throw new Problem('NOT_FOUND', 'No such appointment.');
+    const alreadyCancelled = current.status === 'cancelled';
+    const updated = alreadyCancelled ? current : await repo.updateAppointment(trx, practiceId, current.id, { status: 'cancelled' });
+    await appendAuditEvent(trx, {
+      practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.cancel', resourceType: 'appointment',
+      resourceId: current.id, clientId: current.client_id, ip, outcome: 'success',
+      detail: { clinicianId: current.clinician_id, startsAt: current.starts_at.toISOString(), alreadyCancelled },
+    });
+    return appointmentView(updated);
+  });
+}
+
+/** The appointment in this practice, or a 404 (audited) that says nothing about other practices. */
+async function findAppointmentFor(db: Db, auth: AuthContext, appointmentId: string, action: string, ip: string | null): Promise<Appointment> {
+  const found = await repo.findAppointment(db, auth.practice.id, appointmentId);
+  if (found) return found;
+  await appendAuditEvent(db, {
+    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action, resourceType: 'appointment',
+    resourceId: appointmentId, ip, outcome: 'denied', detail: { reason: 'no_such_appointment_in_practice' },
+  });
+  throw new Problem('NOT_FOUND', 'No such appointment.');
+}
+
+/** An in-person session needs its place: the crisis resources at hand are that location's (DESIGN.md, "Before"). */
+function requireLocationWhenInPerson(slot: repo.AppointmentSlot) {
+  if (slot.modality === 'in_person' && slot.locationId === null) {
+    throw new Problem('VALIDATION_FAILED', 'An in-person appointment needs a location.', {
+      errors: [{ path: 'body.locationId', message: 'Choose the location of an in-person appointment' }],
+    });
+  }
+}
+
+/**
+ * Whether the slot may be booked: the client is active, the clinician is on the care
+ * team, the location is the practice's, and the clinician is free. The schedule lock
+ * is held to the end of the transaction, so the free slot stays free until written.
+ */
+async function checkSlot(trx: Transaction<Database>, auth: AuthContext, clientId: string, slot: repo.AppointmentSlot, excludeId: string | null) {
+  const practiceId = auth.practice.id;
+  if (await repo.findClientArchivedAt(trx, practiceId, clientId)) {
+    throw new Problem('BOOKING_CLIENT_ARCHIVED', "Restore the client's record before booking for them.");
+  }
+  if (!(await repo.isBookableClinician(trx, practiceId, clientId, slot.clinicianId))) {
+    throw new Problem('CLINICIAN_NOT_ON_CARE_TEAM', 'Book with an active clinician assigned to this client, or assign the clinician first.');
+  }
+  if (slot.locationId !== null && !(await repo.locationExists(trx, practiceId, slot.locationId))) {
+    throw new Problem('NOT_FOUND', 'No such location.');
+  }
+  await repo.lockClinicianSchedule(trx, practiceId, slot.clinicianId);
+  const clash = await repo.findOverlap(trx, { practiceId, clinicianId: slot.clinicianId, startsAt: slot.startsAt, minutes: slot.minutes, excludeId });
+  if (clash) {
+    const at = new Intl.DateTimeFormat('en-US', { timeZone: auth.practice.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(clash.starts_at);
+    throw new Problem('APPOINTMENT_OVERLAPS', `The clinician has a ${clash.minutes}-minute appointment at ${at}.`);
+  }
+}
+
+function changedFields(current: Appointment, slot: repo.AppointmentSlot): string[] {
+  const changed: string[] = [];
+  if (slot.clinicianId !== current.clinician_id) changed.push('clinicianId');
+  if (slot.startsAt.getTime() !== current.starts_at.getTime()) changed.push('startsAt');
+  if (slot.minutes !== current.minutes) changed.push('minutes');
+  if (slot.modality !== current.modality) changed.push('modality');
+  if (slot.locationId !== current.location_id) changed.push('locationId');
+  return changed;
+}

@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { api, isAbort, problemOf, type Problem } from '../api.ts';
+import { can, useMe } from '../session.tsx';
+import { Loading, Notice, ProblemAlert, usePageTitle } from '../ui.tsx';
+import { ArchivePanel } from './archive-panel.tsx';
+import { ReadinessChips, RiskBadge } from './badges.tsx';
+import { ChannelsPanel } from './channels-panel.tsx';
+import { clientPath, type SafetyNet } from './client.ts';
+import { CareTeamPanel, DetailsPanel } from './details-panel.tsx';
+import { EmergencyContacts } from './emergency-contacts.tsx';
+import { todayIn } from './format.ts';
+import { PolicyPanel, SafetyPlanPanel } from './preparation-panels.tsx';
+import { ReadinessSummary } from './readiness-summary.tsx';
+import { RiskPanel } from './risk-panel.tsx';
+
+const SECTIONS = [
+  ['#contacts', 'Emergency contacts'],
+  ['#safety-plan', 'Safety plan'],
+  ['#policy', 'Policy'],
+  ['#risk', 'Risk'],
+  ['#channels', 'Follow-up channels'],
+  ['#details', 'Details'],
+  ['#care-team', 'Care team'],
+] as const;
+
+function ClientNotFound() {
+  return (
+    <>
+      <h1>Client not found</h1>
+      <p>There's no client at this address, or you're not on their care team.</p>
+      <p>
+        <Link to="/clients">Back to clients</Link>
+      </p>
+    </>
+  );
+}
+
+function ClientHeader({ net }: { net: SafetyNet }) {
+  const c = net.client;
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The loading heading had focus after navigation; hand it on to the client's name.
+  useEffect(() => {
+    if (document.activeElement === document.body) heading.current?.focus();
+  }, []);
+  return (
+    <header className="client-head">
+      <p className="breadcrumb">
+        <Link to="/clients">
+          <span aria-hidden="true">‹&nbsp;</span>All clients
+        </Link>
+      </p>
+      <h1 ref={heading} tabIndex={-1}>
+        {c.name}
+      </h1>
+      <p className="client-sub">
+        {c.pronouns && <span>{c.pronouns}</span>}
+        {c.preferredName && c.preferredName !== c.legalName && <span>Legal name: {c.legalName}</span>}
+      </p>
+      <div className="client-head-facts">
+        <RiskBadge level={c.riskLevel} />
+        <ReadinessChips readiness={net.readiness} />
+      </div>
+    </header>
+  );
+}
+
+/** The client's safety net on one page (DESIGN.md, Screens → Client). */
+export function ClientPage() {
+  // The tab title stays generic: it shows in screen shares and browser history.
+  usePageTitle('Client');
+  const me = useMe();
+  const { clientId = '' } = useParams();
+  const location = useLocation();
+  const notice = (location.state as { notice?: string } | null)?.notice;
+  const [net, setNet] = useState<SafetyNet | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [version, setVersion] = useState(0);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  const timeZone = me.practice.timeZone;
+  const today = todayIn(timeZone);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api
+      .get<SafetyNet>(clientPath(clientId), { signal: ctrl.signal })
+      .then((r) => {
+        setNet(r);
+        setProblem(null);
+      })
+      .catch((err: unknown) => {
+        if (!isAbort(err)) setProblem(problemOf(err));
+      });
+    return () => ctrl.abort();
+  }, [clientId, version]);
+
+  // A different client: start afresh rather than showing the last one's record.
+  useEffect(() => setNet(null), [clientId]);
+
+  if (!net) {
+    // 400 too: an address that isn't a client id at all.
+    if (problem?.status === 404 || problem?.status === 400) return <ClientNotFound />;
+    return (
+      <>
+        <h1>Client</h1>
+        <ProblemAlert problem={problem} />
+        {!problem && <Loading what="Loading the client's record…" />}
+      </>
+    );
+  }
+
+  const canUpdate = can(me, 'client.update');
+  return (
+    <div className="client-page">
+      <ClientHeader net={net} />
+      {notice && <Notice>{notice}</Notice>}
+      {net.client.archived && (
+        <p className="archived-note">This client is archived. Their record is kept; restore them at the bottom of the page.</p>
+      )}
+      <ProblemAlert problem={problem} />
+      <nav aria-label="On this page" className="on-this-page">
+        <ul>
+          {SECTIONS.map(([href, name]) => (
+            <li key={href}>
+              <a href={href}>{name}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <ReadinessSummary readiness={net.readiness} />
+      <EmergencyContacts key={`contacts-${clientId}`} clientId={clientId} contacts={net.emergencyContacts} today={today} onChanged={reload} />
+      <SafetyPlanPanel clientId={clientId} readiness={net.readiness} />
+      <PolicyPanel clientId={clientId} readiness={net.readiness} today={today} canRecord={canUpdate} version={version} onSaved={reload} />
+      <RiskPanel client={net.client} history={net.riskHistory} timeZone={timeZone} canRecord={can(me, 'client.risk.record')} onSaved={reload} />
+      <ChannelsPanel key={`channels-${clientId}`} clientId={clientId} channels={net.channels} today={today} onSaved={reload} />
+      <DetailsPanel client={net.client} today={today} canEdit={canUpdate} onSaved={reload} />
+      <CareTeamPanel careTeam={net.careTeam} />
+      {can(me, 'client.archive') && <ArchivePanel client={net.client} onSaved={reload} />}
+    </div>
+  );
+}
