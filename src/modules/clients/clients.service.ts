@@ -7,7 +7,8 @@ import { appendAuditEvent, type NewAuditEvent } from '../audit/audit.repository.
 import type { AuthContext, RequestMeta } from '../auth/auth.service.ts';
 import { authorizeClient } from './client-access.ts';
 import * as repo from './clients.repository.ts';
-import { clientReadiness, todayIn } from './readiness.repository.ts';
+import { clientReadiness } from './readiness.repository.ts';
+import { localDate } from '../../domain/zoned-time.ts';
 import type { Channel, ConsentScope, RiskLevel } from './clients.table.ts';
 
 type Db = Kysely<Database>;
@@ -87,7 +88,7 @@ export async function setCareTeam(db: Db, auth: AuthContext, clientId: string, c
 export async function getSafetyNet(db: Db, auth: AuthContext, clientId: string, meta: RequestMeta) {
   await authorizeClient(db, auth, clientId, 'client.read', meta.ip);
   const practiceId = auth.practice.id;
-  const today = todayIn(auth.practice.timeZone);
+  const today = localDate(new Date(), auth.practice.timeZone);
   const [client, careTeam, contacts, channels, risk, readiness] = await Promise.all([
     repo.findClient(db, practiceId, clientId),
     repo.findCareTeam(db, practiceId, clientId),
@@ -109,7 +110,7 @@ export async function listClientsFor(db: Db, auth: AuthContext, page: repo.ListP
   // Clinicians see their care team's clients with risk and readiness; the front desk
   // and admins see the practice's directory of names only (minimum necessary).
   const rows = await repo.listClients(db, auth.practice.id, page, isClinician ? auth.actor : undefined);
-  const readiness = isClinician ? await clientReadiness(db, auth.practice.id, rows.map((r) => r.id), todayIn(auth.practice.timeZone)) : null;
+  const readiness = isClinician ? await clientReadiness(db, auth.practice.id, rows.map((r) => r.id), localDate(new Date(), auth.practice.timeZone)) : null;
   await appendAuditEvent(db, event(auth, meta, { action: 'clients.directory', resourceType: 'client_list', detail: { returned: rows.length, search: page.search ? 'yes' : 'no' } }));
   return { rows, readiness };
 }

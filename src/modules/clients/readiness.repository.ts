@@ -34,8 +34,3 @@ export async function clientReadiness(db: Kysely<Database>, practiceId: string, 
   }
   return result;
 }
-
-/** Today's date in a time zone, as YYYY-MM-DD. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

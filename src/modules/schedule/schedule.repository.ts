@@ -32,6 +32,8 @@ export async function findDayAppointments(db: Db, f: DayFilter) {
   let query = db.selectFrom('appointments as a')
     .select((eb) => [
       'a.id', 'a.starts_at', 'a.minutes', 'a.modality', 'a.status', 'a.location_id', 'a.clinician_id', 'a.client_id',
+      eb.selectFrom('clients as c').select('c.risk_level')
+        .whereRef('c.practice_id', '=', 'a.practice_id').whereRef('c.id', '=', 'a.client_id').as('risk_level'),
       eb.selectFrom('clients as c').select(sql<string>`coalesce(c.preferred_name, c.legal_name)`.as('name'))
         .whereRef('c.practice_id', '=', 'a.practice_id').whereRef('c.id', '=', 'a.client_id').as('client_name'),
       eb.selectFrom('users as u').select('u.name')
@@ -43,39 +45,12 @@ export async function findDayAppointments(db: Db, f: DayFilter) {
         : sql<boolean>`false`.as('on_care_team'),
     ])
     // Both exist: the table's foreign keys say so.
-    .$narrowType<{ client_name: NotNull; clinician_name: NotNull }>()
+    .$narrowType<{ client_name: NotNull; clinician_name: NotNull; risk_level: NotNull }>()
     .where('a.practice_id', '=', f.practiceId)
     .where('a.starts_at', '>=', f.start)
     .where('a.starts_at', '<', f.end);
   if (f.clinicianId !== null) query = query.where('a.clinician_id', '=', f.clinicianId);
   return query.orderBy('a.starts_at').orderBy(activeFirst).orderBy('a.id').execute();
-}
-
-/**
- * What the Today screen needs to know about each client's preparation, in one query:
- * one index probe per client into safety_plans (primary key), emergency_contacts
- * (emergency_contacts_client_idx) and policy_acknowledgements (policy_acknowledgements_client_idx).
- */
-export async function findReadiness(db: Db, practiceId: string, clientIds: readonly string[], today: string) {
-  if (clientIds.length === 0) return [];
-  return db.selectFrom('clients as c')
-    .select((eb) => [
-      'c.id', 'c.risk_level',
-      eb.exists(eb.selectFrom('safety_plans as sp').select(sql`1`.as('one'))
-        .whereRef('sp.practice_id', '=', 'c.practice_id').whereRef('sp.client_id', '=', 'c.id')).as('has_safety_plan'),
-      // The SQL twin of contactCallableInEmergency (src/domain/readiness.ts).
-      eb.exists(eb.selectFrom('emergency_contacts as ec').select(sql`1`.as('one'))
-        .whereRef('ec.practice_id', '=', 'c.practice_id').whereRef('ec.client_id', '=', 'c.id')
-        .where('ec.consent_scope', '=', 'emergency')
-        .where((w) => w.or([w('ec.consent_expires_on', 'is', null), w('ec.consent_expires_on', '>=', today)]))).as('has_callable_contact'),
-      eb.selectFrom('policy_acknowledgements as pa').select((s) => s.fn.max('pa.policy_version').as('v'))
-        .whereRef('pa.practice_id', '=', 'c.practice_id').whereRef('pa.client_id', '=', 'c.id').$castTo<number | null>().as('acknowledged_version'),
-      eb.selectFrom('policies as p').select((s) => s.fn.max('p.version').as('v'))
-        .where('p.practice_id', '=', practiceId).$castTo<number | null>().as('current_version'),
-    ])
-    .where('c.practice_id', '=', practiceId)
-    .where('c.id', 'in', clientIds)
-    .execute();
 }
 
 /** A clinician (or supervisor) of the practice whose day may be shown, active or not. */

@@ -3,88 +3,20 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { Problem } from '../../server/problems.ts';
 import type { Actor } from '../../domain/permissions.ts';
-import { policyAcknowledgement, readinessGaps, type PolicyAcknowledgement, type ReadinessGap } from '../../domain/readiness.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import type { RiskLevel } from '../clients/clients.table.ts';
 import { authorizeClient } from '../clients/client-access.ts';
 import * as repo from './schedule.repository.ts';
+import { localDate, localDayRange } from '../../domain/zoned-time.ts';
+import { clientReadiness, type ClientReadiness } from '../clients/readiness.repository.ts';
 import type { Appointment, Modality } from './schedule.table.ts';
 
 type Db = Kysely<Database>;
 
-// --- the practice's calendar day ------------------------------------------------
-
-const DAY_MS = 86_400_000;
-const wallClockFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A calendar reading as milliseconds on the UTC time line (years below 100 included). */
-function calendarMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, 0);
-  return d.getTime();
-}
-
-/** What the clocks in timeZone read at an instant, as `calendarMs` of that reading. */
-function wallClock(instant: number, timeZone: string): number {
-  let format = wallClockFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    wallClockFormats.set(timeZone, format);
-  }
-  const p: Record<string, number> = {};
-  for (const part of format.formatToParts(instant)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return calendarMs(p.year!, p.month!, p.day!, p.hour!, p.minute!, p.second!);
-}
-
-/**
- * The instant a calendar day begins in timeZone. The offset is read at that instant,
- * not at noon or "now", so days of 23 and 25 hours (DST changes) come out right.
- */
-function startOfLocalDay(date: string, timeZone: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const midnight = calendarMs(y, m, d);
-  // The offsets in force around that day: at most one clock change falls near midnight.
-  const offsets = [...new Set([midnight - DAY_MS, midnight, midnight + DAY_MS].map((t) => wallClock(t, timeZone) - t))];
-  // After a fall-back across midnight two instants read 00:00; the day starts at the first.
-  const readsMidnight = offsets.map((o) => midnight - o).filter((t) => wallClock(t, timeZone) === midnight);
-  if (readsMidnight.length > 0) return Math.min(...readsMidnight);
-  // The clocks skipped midnight (some zones start summer time at 00:00): the day starts when they jump.
-  let before = midnight - Math.max(...offsets);
-  let after = midnight - Math.min(...offsets);
-  while (after - before > 1000) {
-    const mid = before + Math.floor((after - before) / 2000) * 1000;
-    if (wallClock(mid, timeZone) >= midnight) after = mid;
-    else before = mid;
-  }
-  return after;
-}
-
-/** [start, end) of a calendar day ('YYYY-MM-DD') in timeZone, as UTC instants. */
-export function localDayRange(date: string, timeZone: string): { start: Date; end: Date } {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const next = new Date(calendarMs(y, m, d + 1)).toISOString().slice(0, 10);
-  return { start: new Date(startOfLocalDay(date, timeZone)), end: new Date(startOfLocalDay(next, timeZone)) };
-}
-
-/** The calendar date ('YYYY-MM-DD') in timeZone at an instant. */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Date(wallClock(instant.getTime(), timeZone)).toISOString().slice(0, 10);
-}
-
 // --- reading the schedule ---------------------------------------------------------
 
 const isClinician = (actor: Actor) => actor.role === 'clinician' || actor.role === 'supervisor';
-
-export interface ClientReadiness {
-  safetyPlan: boolean;
-  callableEmergencyContact: boolean;
-  policy: PolicyAcknowledgement;
-  gaps: ReadinessGap[];
-}
 
 export interface DayAppointment {
   id: string;
@@ -118,13 +50,8 @@ export async function readDay(db: Db, auth: AuthContext, query: { date: string; 
   const rows = await repo.findDayAppointments(db, { practiceId, start, end, clinicianId, careTeamOf: isClinician(auth.actor) ? auth.actor : null });
 
   const careTeamClientIds = [...new Set(rows.filter((r) => r.on_care_team).map((r) => r.client_id))];
-  const readinessRows = await repo.findReadiness(db, practiceId, careTeamClientIds, localDate(new Date(), timeZone));
-  const clinical = new Map(readinessRows.map((r) => {
-    const policy = policyAcknowledgement(r.current_version, r.acknowledged_version);
-    const facts = { hasSafetyPlan: Boolean(r.has_safety_plan), hasCallableEmergencyContact: Boolean(r.has_callable_contact), policy };
-    const readiness = { safetyPlan: facts.hasSafetyPlan, callableEmergencyContact: facts.hasCallableEmergencyContact, policy, gaps: readinessGaps(facts) };
-    return [r.id, { riskLevel: r.risk_level, readiness }] as const;
-  }));
+  const readiness = await clientReadiness(db, practiceId, careTeamClientIds, localDate(new Date(), timeZone));
+  const clinical = new Map(rows.filter((r) => r.on_care_team).map((r) => [r.client_id, { riskLevel: r.risk_level, readiness: readiness.get(r.client_id)! }] as const));
 
   await appendAuditEvent(db, {
     practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'schedule.read', resourceType: 'schedule_day',

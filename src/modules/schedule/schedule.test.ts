@@ -6,7 +6,7 @@ import { Browser, createTestApp } from '../../../test/support/app.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../../../test/support/fixtures.ts';
 import type { Db } from '../../server/database.ts';
 import { insertUser } from '../auth/auth.repository.ts';
-import { localDate, localDayRange } from './schedule.service.ts';
+import { localDate, localDayRange } from '../../domain/zoned-time.ts';
 
 const ZONE = 'America/Los_Angeles'; // the fixtures' practice time zone
 
