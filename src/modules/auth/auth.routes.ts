@@ -76,6 +76,18 @@ export const authRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
     return { users: users.map((u) => ({ id: u.id, name: u.name, email: u.email, role: u.role, active: u.active, totpEnabled: u.totp_enabled, superviseeIds: u.supervisee_ids })) };
   });
 
+  app.get('/api/clinicians', {
+    config: { action: 'schedule.read' },
+    schema: {
+      tags: ['users'],
+      summary: "The practice's active clinicians, for booking and choosing whose day to see (names only)",
+      response: { 200: z.object({ clinicians: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['clinician', 'supervisor']) })) }) },
+    },
+  }, async (request) => {
+    const rows = await listUsers(deps.db, requireAuth(request).practice.id);
+    return { clinicians: rows.filter((u) => u.active && (u.role === 'clinician' || u.role === 'supervisor')).map((u) => ({ id: u.id, name: u.name, role: u.role as 'clinician' | 'supervisor' })) };
+  });
+
   app.post('/api/users/invites', {
     config: { action: 'users.invite' },
     schema: {

@@ -193,6 +193,17 @@ describe('inviting people', async () => {
     expect(await db.selectFrom('users').selectAll().where('email', '=', 'late.clinician@example.test').execute()).toHaveLength(0);
   });
 
+  it('lists the active clinicians by name for the front desk, and nothing else about anyone', async () => {
+    const frontDesk = new Browser(app);
+    await frontDesk.signIn(practice.users.front_desk.email, FIXTURE_PASSWORD);
+    const res = (await frontDesk.get('/api/clinicians')).json();
+    const ids = res.clinicians.map((c: { id: string }) => c.id);
+    expect(ids).toContain(practice.users.clinician.id);
+    expect(ids).toContain(practice.users.supervisor.id);
+    expect(ids).not.toContain(practice.users.owner.id);
+    for (const c of res.clinicians) expect(Object.keys(c).sort()).toEqual(['id', 'name', 'role']);
+  });
+
   it('refuses supervisees from another practice', async () => {
     const other = await createPractice(db, 'Other');
     const admin = new Browser(app);
