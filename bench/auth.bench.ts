@@ -42,11 +42,16 @@ export async function setUpPractice(baseUrl: string): Promise<void> {
 }
 
 /** Signs the bench owner in once and returns the session token. */
-export async function signIn(baseUrl: string): Promise<string> {
+export function signIn(baseUrl: string): Promise<string> {
+  return signInAs(baseUrl, BENCH_OWNER.email, BENCH_OWNER.password);
+}
+
+/** Signs someone in once (POST /api/auth/sign-in) and returns the hs_session token. */
+export async function signInAs(baseUrl: string, email: string, password: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: BENCH_OWNER.email, password: BENCH_OWNER.password }),
+    body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`POST /api/auth/sign-in answered ${res.status}: ${await res.text()}`);
   for (const cookie of res.headers.getSetCookie()) {

@@ -28,6 +28,11 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Paths (on url's origin) that each connection requests in turn, round and round,
+   * instead of url's own path. Plain data, so it also works with worker threads.
+   */
+  paths?: string[];
   connections: number;
   seconds: number;
   /** Seconds of unmeasured load first, so the JIT and pools are warm. */
@@ -44,6 +49,7 @@ export async function loadTest(o: LoadOptions): Promise<BenchFigures> {
     method: o.method ?? 'GET',
     headers: o.headers ?? {},
     ...(o.body !== undefined ? { body: o.body } : {}),
+    ...(o.paths && o.paths.length > 0 ? { requests: o.paths.map((p) => ({ method: o.method ?? 'GET', path: p })) } : {}),
     connections: o.connections,
     ...(o.workers > 0 ? { workers: o.workers } : {}),
   } satisfies autocannon.Options;

@@ -21,6 +21,10 @@ export interface BenchReport {
   database: { kind: 'embedded' | 'external'; serverVersion: string };
   settings: Record<string, number>;
   rows: BenchRow[];
+  /** What the app benchmarks ran against, when a benchmark seeded data (a sentence, and table → rows). */
+  dataset?: { description: string; counts: Record<string, number> };
+  /** The machine's 1/5/15-minute load averages at the start and end of the run (other work on it skews figures). */
+  loadAverage?: { start: number[]; end: number[] };
   ok: boolean;
 }
 
@@ -80,6 +84,16 @@ export function renderMarkdown(r: BenchReport): string {
   lines.push(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}. ` +
     'Requests/s counts 2xx responses only. Autocannon latencies have 1 ms resolution. The ratio is requests/s over Baseline A’s inserts/s in this same run.');
   for (const row of r.rows) if (row.note) lines.push(`- ${row.name}: ${row.note}.`);
+  if (r.loadAverage) {
+    const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+    lines.push('', `Load average (1 / 5 / 15 min): ${la(r.loadAverage.start)} at the start, ${la(r.loadAverage.end)} at the end ` +
+      `(${r.machine.cpus} CPUs; anything else running on the machine competes with the server, the database and autocannon).`);
+  }
+  if (r.dataset) {
+    lines.push('', '## Data set', '', `${r.dataset.description}.`, '');
+    lines.push('| table (bench practice) | rows |', '|---|---:|');
+    for (const [table, n] of Object.entries(r.dataset.counts)) lines.push(`| ${table} | ${n} |`);
+  }
   const broken = r.rows.filter((row) => row.problems.length);
   if (broken.length) {
     lines.push('', '## ⚠ BENCHMARKS WITH ERRORS — these figures are not valid', '');

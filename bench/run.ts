@@ -4,7 +4,9 @@
  *
  * Starts Holdspace in this process on a throwaway embedded PostgreSQL (or on
  * DATABASE_URL when set), measures two baselines on the same machine and database
- * (raw INSERTs, bare Fastify), then the app's routes under concurrent load.
+ * (raw INSERTs, bare Fastify), then the app's routes under concurrent load: sign-in and
+ * audited reads on an empty practice, then the practice seeded to 10,000 clients and
+ * 100,000 appointments (clients.bench.ts) for a clinician's client list, client page and day.
  *
  * Environment: BENCH_SECONDS (measured seconds per benchmark; default 5 for the
  * baselines, 8 for the app), BENCH_CONNECTIONS (default 20), BENCH_WARMUP_SECONDS
@@ -18,7 +20,8 @@ import pg from 'pg';
 import { loadConfig } from '../src/server/config.ts';
 import { startServer, type RunningServer } from '../src/server/main.ts';
 import { bareFastifyBaseline, insertBaseline } from './baselines.ts';
-import { auditedReadLoad, meLoad, setUpPractice, signIn, signInLoad, type LoadSettings } from './auth.bench.ts';
+import { auditedReadLoad, BENCH_OWNER, meLoad, setUpPractice, signIn, signInAs, signInLoad, type LoadSettings } from './auth.bench.ts';
+import { clientListLoad, clientPageLoad, describeSeed, scheduleDayLoad, seedPractice, type SeededPractice } from './clients.bench.ts';
 import type { BenchFigures } from './http.ts';
 import { machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
 
@@ -42,6 +45,7 @@ async function main(): Promise<number> {
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 1, 0);
   const workers = Math.round(envNumber('BENCH_WORKERS', 1, 0));
   const startedAt = new Date();
+  const loadAtStart = os.loadavg();
 
   const externalUrl = process.env.DATABASE_URL?.trim() || undefined;
   let dataDir: string | undefined;
@@ -101,6 +105,16 @@ async function main(): Promise<number> {
     await run(`Audited read, ${connections} connections, ${appSeconds} s`, () => auditedReadLoad(server!.url, token, load));
     await run(`GET /api/me, ${connections} connections, ${appSeconds} s`, () => meLoad(server!.url, token, load));
 
+    progress('seeding the practice: 20 clinicians, 10,000 clients, 100,000 appointments (SQL)…');
+    const seeded: SeededPractice = await seedPractice(server.databaseUrl);
+    progress(`  ${describeSeed(seeded)}`);
+    const clinicianToken = await signInAs(server.url, seeded.clinicianEmail, BENCH_OWNER.password);
+    await run(`Client list at size, ${connections} connections, ${appSeconds} s`, () => clientListLoad(server!.url, clinicianToken, load));
+    await run(`Client page at size, ${connections} connections, ${appSeconds} s`,
+      () => clientPageLoad(server!.url, clinicianToken, seeded.sampleClientIds, load));
+    await run(`Clinician's day at size, ${connections} connections, ${appSeconds} s`,
+      () => scheduleDayLoad(server!.url, clinicianToken, seeded.today, load));
+
     const insertRate = figures.find((f) => f.id === 'baseline.pg-insert')?.requestsPerSecond ?? null;
     const rows = figures.map((f) => toRow(f, insertRate));
     const report: BenchReport = {
@@ -110,6 +124,8 @@ async function main(): Promise<number> {
       database: { kind: externalUrl ? 'external' : 'embedded', serverVersion },
       settings: { connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: 20 },
       rows,
+      dataset: { description: describeSeed(seeded), counts: seeded.counts },
+      loadAverage: { start: loadAtStart, end: os.loadavg() },
       ok: rows.every((r) => r.problems.length === 0),
     };
     process.stdout.write('\n' + renderMarkdown(report) + '\n');

@@ -68,7 +68,7 @@ export async function seedDemoPractice(db: Db, now = new Date()): Promise<{ prac
     const person = DEMO_PEOPLE.find((p) => p.key === key)!;
     const userId = ids.get(key)!;
     return {
-      tokenHash: 'demo-seed', csrfToken: 'demo-seed', mustEnrollTotp: false,
+      tokenHash: 'demo-seed', csrfToken: 'demo-seed', mustEnrollTotp: false, supervisees: [],
       actor: { userId, practiceId, role: person.role, superviseeIds: key === 'amara' ? ['mei', 'sam', 'noor'].map((k) => ids.get(k)!) : [] },
       user: { id: userId, name: person.name, email: person.email, role: person.role, totpEnabled: false },
       practice: { id: practiceId, name: 'Harbor Counseling (demo)', timeZone: DEMO_TIME_ZONE, requireTotp: false },

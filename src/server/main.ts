@@ -37,7 +37,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
     await jobs.start();
     undo.push(() => jobs.stop());
-    const sealer = new AuditSealer(db, databaseUrl);
+    const sealer = new AuditSealer(db);
     await sealer.start();
     undo.push(() => sealer.stop());
     const app = await buildApp({ db, jobs, config });

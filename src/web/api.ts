@@ -6,6 +6,8 @@ export type Role = 'owner' | 'admin' | 'clinician' | 'supervisor' | 'front_desk'
 export interface Me {
   user: { id: string; name: string; email: string; role: Role; totpEnabled: boolean };
   practice: { id: string; name: string; timeZone: string; requireTotp: boolean };
+  /** For a supervisor: the clinicians they supervise. */
+  supervisees: { id: string; name: string }[];
   csrfToken: string;
   mustEnrollTotp: boolean;
   allowed: string[];

@@ -7,6 +7,13 @@ import { ClientPage } from './clients/client-page.tsx';
 import { ClientsPage } from './clients/clients-page.tsx';
 import { NewClientPage } from './clients/new-client-page.tsx';
 import { HomePage } from './home/home-page.tsx';
+import { LocationsPage } from './locations/locations-page.tsx';
+import { PolicyPage } from './policy/policy-page.tsx';
+import { PolicyVersionPage } from './policy/policy-version-page.tsx';
+import { SafetyPlanPage } from './safety-plan/safety-plan-page.tsx';
+import { SafetyPlanVersionPage } from './safety-plan/safety-plan-version-page.tsx';
+import { SchedulePage } from './schedule/schedule-page.tsx';
+import { TodayPage } from './schedule/today-page.tsx';
 import { SecurityPage } from './security/security-page.tsx';
 import { SessionProvider, can, useMe, useSession, type SignInState } from './session.tsx';
 import { SetupPage } from './setup/setup-page.tsx';
@@ -28,11 +35,18 @@ export function App() {
             </Route>
             <Route element={<SignedIn />}>
               <Route index element={<HomePage />} />
+              <Route path="today" element={<Allowed action="schedule.read"><TodayPage /></Allowed>} />
+              <Route path="schedule" element={<Allowed action="appointments.book"><SchedulePage /></Allowed>} />
               <Route path="users" element={<Allowed action="users.list"><UsersPage /></Allowed>} />
               <Route path="audit" element={<Allowed action="audit.browse"><AuditPage /></Allowed>} />
               <Route path="clients" element={<Allowed action="clients.directory"><ClientsPage /></Allowed>} />
               <Route path="clients/new" element={<Allowed action="clients.create"><NewClientPage /></Allowed>} />
               <Route path="clients/:clientId" element={<Allowed action="client.read"><ClientPage /></Allowed>} />
+              <Route path="clients/:clientId/safety-plan" element={<Allowed action="client.read"><SafetyPlanPage /></Allowed>} />
+              <Route path="clients/:clientId/safety-plan/versions/:version" element={<Allowed action="client.read"><SafetyPlanVersionPage /></Allowed>} />
+              <Route path="policy" element={<Allowed action="policy.read"><PolicyPage /></Allowed>} />
+              <Route path="policy/versions/:version" element={<Allowed action="policy.read"><PolicyVersionPage /></Allowed>} />
+              <Route path="settings/locations" element={<Allowed action="locations.read"><LocationsPage /></Allowed>} />
               <Route path="security" element={<SecurityPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>

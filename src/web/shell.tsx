@@ -60,6 +60,8 @@ export function Shell() {
   const { signOut } = useSession();
   const [signingOut, setSigningOut] = useState(false);
   const enrolling = me.mustEnrollTotp;
+  const todayIsHome = me.user.role === 'clinician' || me.user.role === 'supervisor';
+  const deskRole = me.user.role === 'front_desk' || me.user.role === 'admin' || me.user.role === 'owner';
 
   return (
     <>
@@ -71,16 +73,37 @@ export function Shell() {
           </Link>
           <nav aria-label="Main">
             <ul>
-              {!enrolling && (
+              {!enrolling && can(me, 'schedule.read') && (
+                <li>
+                  <NavLink to="/today">Today</NavLink>
+                </li>
+              )}
+              {/* Clinicians' and supervisors' home is Today. */}
+              {!enrolling && !todayIsHome && (
                 <li>
                   <NavLink to="/" end>
                     Home
                   </NavLink>
                 </li>
               )}
+              {!enrolling && deskRole && can(me, 'appointments.book') && (
+                <li>
+                  <NavLink to="/schedule">Schedule</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'clients.directory') && (
                 <li>
                   <NavLink to="/clients">Clients</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'policy.read') && (
+                <li>
+                  <NavLink to="/policy">Policy</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'locations.read') && (
+                <li>
+                  <NavLink to="/settings/locations">Locations</NavLink>
                 </li>
               )}
               {!enrolling && can(me, 'users.list') && (

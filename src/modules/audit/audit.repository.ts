@@ -8,8 +8,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** Audit events that belong to no practice (a failed sign-in for an unknown email). */
 export const SYSTEM_CHAIN = '00000000-0000-0000-0000-000000000000';
 export const GENESIS_HASH = '0'.repeat(64);
-/** Channel on which a committed transaction tells the sealers that events wait. */
-export const AUDIT_PENDING_CHANNEL = 'holdspace_audit_pending';
 
 export interface NewAuditEvent {
   practiceId: string;
@@ -44,6 +42,8 @@ export async function createChain(db: Db, practiceId: string): Promise<void> {
 /**
  * Records one event inside the caller's transaction, so it commits or rolls back with
  * the work it describes. One round trip; takes no lock. The sealer chains it after commit.
+ * (No NOTIFY here: PostgreSQL serialises the commits of notifying transactions, which
+ * would queue every audited request behind one another.)
  */
 export async function appendAuditEvent(db: Db, e: NewAuditEvent): Promise<number> {
   const result = await sql<{ seq: number }>`
@@ -55,7 +55,7 @@ export async function appendAuditEvent(db: Db, e: NewAuditEvent): Promise<number
     ), queued as (
       insert into audit_pending (practice_id, seq) select practice_id, seq from event
     )
-    select seq, pg_notify(${AUDIT_PENDING_CHANNEL}, ${e.practiceId}) from event`.execute(db);
+    select seq from event`.execute(db);
   return result.rows[0]!.seq;
 }
 

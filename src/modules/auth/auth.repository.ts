@@ -59,7 +59,9 @@ export async function findSession(db: Db, tokenHash: string, idleMinutes: number
       'p.name as practice_name', 'p.time_zone', 'p.require_totp',
       sql<boolean>`s.last_seen_at < now() - make_interval(mins => ${idleMinutes})`.as('idle_expired'),
       sql<boolean>`s.last_seen_at < now() - interval '1 minute'`.as('needs_touch'),
-      sql<string[]>`array(select clinician_id from supervision v where v.practice_id = s.practice_id and v.supervisor_id = s.user_id)`.as('supervisee_ids'),
+      sql<{ id: string; name: string }[]>`coalesce((select json_agg(json_build_object('id', c.id, 'name', c.name) order by c.name)
+        from supervision v join users c on c.practice_id = v.practice_id and c.id = v.clinician_id
+        where v.practice_id = s.practice_id and v.supervisor_id = s.user_id), '[]'::json)`.as('supervisees'),
     ])
     .where('s.token_hash', '=', tokenHash).executeTakeFirst();
 }

@@ -10,6 +10,7 @@ import { listUsers } from './auth.repository.ts';
 const meSchema = z.object({
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), totpEnabled: z.boolean() }),
   practice: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), requireTotp: z.boolean() }),
+  supervisees: z.array(z.object({ id: z.string(), name: z.string() })),
   csrfToken: z.string(),
   mustEnrollTotp: z.boolean(),
   allowed: z.array(z.string()),

@@ -21,6 +21,8 @@ export interface AuthContext {
   csrfToken: string;
   actor: Actor;
   user: { id: string; name: string; email: string; role: Role; totpEnabled: boolean };
+  /** For a supervisor: the clinicians they supervise. */
+  supervisees: { id: string; name: string }[];
   practice: { id: string; name: string; timeZone: string; requireTotp: boolean };
   /** The practice requires a second factor and this person has none yet. */
   mustEnrollTotp: boolean;
@@ -137,7 +139,8 @@ export async function loadSession(db: Db, token: string, idleMinutes: number): P
     auth: {
       tokenHash,
       csrfToken: s.csrf_token,
-      actor: { userId: s.user_id, practiceId: s.practice_id, role: s.user_role, superviseeIds: s.supervisee_ids },
+      actor: { userId: s.user_id, practiceId: s.practice_id, role: s.user_role, superviseeIds: s.supervisees.map((c) => c.id) },
+      supervisees: s.supervisees,
       user: { id: s.user_id, name: s.user_name, email: s.user_email, role: s.user_role, totpEnabled: s.totp_enabled },
       practice: { id: s.practice_id, name: s.practice_name, timeZone: s.time_zone, requireTotp: s.require_totp },
       mustEnrollTotp: s.require_totp && !s.totp_enabled,
@@ -166,6 +169,7 @@ export function describeMe(auth: AuthContext) {
   return {
     user: auth.user,
     practice: auth.practice,
+    supervisees: auth.supervisees,
     csrfToken: auth.csrfToken,
     mustEnrollTotp: auth.mustEnrollTotp,
     allowed: allowedActions(auth.actor),

@@ -20,13 +20,14 @@ export async function clientReadiness(db: Kysely<Database>, practiceId: string, 
   const rows = await db.selectFrom('clients as c')
     .select('c.id')
     .select([
-      sql<boolean>`exists (select 1 from safety_plans p where p.practice_id = c.practice_id and p.client_id = c.id)`.as('safety_plan'),
+      // a per-client probe of the primary key (an EXISTS here may become a hash over every plan)
+      sql<boolean>`(select true from safety_plans p where p.practice_id = c.practice_id and p.client_id = c.id limit 1) is not null`.as('safety_plan'),
       sql<boolean>`exists (select 1 from emergency_contacts e where e.practice_id = c.practice_id and e.client_id = c.id
         and e.consent_scope = 'emergency' and (e.consent_expires_on is null or e.consent_expires_on >= ${today}::date))`.as('callable_contact'),
       sql<number | null>`(select max(a.policy_version) from policy_acknowledgements a where a.practice_id = c.practice_id and a.client_id = c.id)`.as('acknowledged_version'),
       sql<number | null>`(select max(v.version) from policies v where v.practice_id = c.practice_id)`.as('current_version'),
     ])
-    .where('c.practice_id', '=', practiceId).where('c.id', 'in', clientIds).execute();
+    .where('c.practice_id', '=', practiceId).where(sql<boolean>`c.id = any(${clientIds}::uuid[])`).execute();
   for (const r of rows) {
     const policy = policyAcknowledgement(r.current_version, r.acknowledged_version);
     const readiness = { safetyPlan: r.safety_plan, callableEmergencyContact: r.callable_contact, policy };

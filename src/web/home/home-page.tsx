@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import type { Me } from '../api.ts';
 import { can, useMe } from '../session.tsx';
 import { greeting } from '../time.ts';
@@ -28,6 +28,9 @@ function LinkCard({ id, title, to, text }: { id: string; title: string; to: stri
 function AdminCards({ me }: { me: Me }) {
   return (
     <>
+      {can(me, 'appointments.book') && (
+        <LinkCard id="card-schedule" title="Schedule" to="/schedule" text="Everyone's sessions by clinician; book, move and cancel appointments." />
+      )}
       {can(me, 'users.list') && (
         <LinkCard id="card-users" title="Users" to="/users" text="Invite your team and choose who supervises whom." />
       )}
@@ -44,29 +47,12 @@ function RoleCards({ me }: { me: Me }) {
     case 'owner':
     case 'admin':
       return <AdminCards me={me} />;
-    case 'clinician':
-      return (
-        <>
-          <Card id="card-today" title="Today">
-            <p>Your sessions and follow-ups appear here once the schedule is set up.</p>
-          </Card>
-          <LinkCard id="card-clients" title="Clients" to="/clients" text="Your clients' safety nets: contacts and consents, safety plans, risk." />
-        </>
-      );
-    case 'supervisor':
-      return (
-        <>
-          <Card id="card-team" title="Your team">
-            <p>The clinicians you supervise, and anything that needs your attention, appear here.</p>
-          </Card>
-          <LinkCard id="card-clients" title="Clients" to="/clients" text="Your team's clients and their safety nets." />
-        </>
-      );
     case 'front_desk':
       return (
-        <Card id="card-schedule" title="Schedule">
-          <p>Today's sessions appear here once the schedule is set up.</p>
-        </Card>
+        <>
+          <LinkCard id="card-schedule" title="Schedule" to="/schedule" text="Everyone's sessions by clinician; book, move and cancel appointments." />
+          <LinkCard id="card-clients" title="Clients" to="/clients" text="The practice's client directory: names for booking." />
+        </>
       );
     default:
       return null;
@@ -76,6 +62,8 @@ function RoleCards({ me }: { me: Me }) {
 export function HomePage() {
   usePageTitle('Home');
   const me = useMe();
+  // A clinician's home is the day's sessions (DESIGN.md, Screens → Today).
+  if (me.user.role === 'clinician' || me.user.role === 'supervisor') return <Navigate to="/today" replace />;
   const firstName = me.user.name.trim().split(/\s+/)[0] ?? me.user.name;
   return (
     <>
