@@ -17,7 +17,12 @@ export interface BenchFigures {
   /** Status code → count, when known. */
   statusCodes?: Record<string, number>;
   durationSeconds: number;
+  /** Autocannon connections (always busy), or, for a virtual-user run, the number of users. */
   connections: number;
+  /** Set for virtual-user runs (users.ts): how many users. */
+  users?: number;
+  /** Set for virtual-user runs (users.ts): each user's think time between requests, uniform [min, max] ms. */
+  thinkTimeMs?: [number, number];
   note?: string;
 }
 

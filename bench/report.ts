@@ -29,7 +29,8 @@ export interface BenchReport {
 }
 
 export function toRow(f: BenchFigures, insertRate: number | null): BenchRow {
-  const ratio = insertRate && insertRate > 0 ? f.requestsPerSecond / insertRate : null;
+  // Users who think between requests set their own rate: comparing it with the insert ceiling means nothing.
+  const ratio = insertRate && insertRate > 0 && !f.thinkTimeMs ? f.requestsPerSecond / insertRate : null;
   const figures: Record<Metric, number | null> = {
     requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ratioToInsertRate: ratio,
   };
@@ -82,7 +83,25 @@ export function renderMarkdown(r: BenchReport): string {
   }
   lines.push('');
   lines.push(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}. ` +
-    'Requests/s counts 2xx responses only. Autocannon latencies have 1 ms resolution. The ratio is requests/s over Baseline A’s inserts/s in this same run.');
+    'Requests/s counts 2xx responses only. Autocannon latencies (every row without think time) have 1 ms resolution. ' +
+    'The ratio is requests/s over Baseline A’s inserts/s in this same run (none for rows with think time, whose rate the users set).');
+  const userRows = r.rows.filter((row) => row.thinkTimeMs);
+  if (userRows.length) {
+    const [lo, hi] = userRows[0]!.thinkTimeMs!;
+    const users = userRows[0]!.users ?? userRows[0]!.connections;
+    lines.push('', 'The issue’s target, “p99 under 50 ms at 20 concurrent users”, is measured for each page under two readings of ' +
+      '“concurrent users”, with the same target on both:', '');
+    lines.push(`- **“${r.settings.connections ?? users} connections, no think time”** (saturation): autocannon keeps ${r.settings.connections ?? users} ` +
+      'connections busy, each sending its next request the moment the previous answer arrives, so that many requests are ' +
+      'always in flight. This is the most the server can be asked at once by that many clients; real people do not click that fast.');
+    lines.push(`- **“${users} users, ${lo}–${hi} ms think time”** (users): ${users} virtual users, each sending a request, waiting for ` +
+      `the answer, then thinking for a uniform random ${lo}–${hi} ms before the next, for the same measured seconds after the same ` +
+      'warm-up. They run in a worker thread (off the server’s event loop, which is in the bench process) using Node’s fetch (undici) ' +
+      'with keep-alive and the session cookie. Each latency is taken with performance.now() from sending to the last byte of the ' +
+      'body (sub-millisecond); p50 and p99 are exact nearest-rank percentiles of the sorted 2xx latencies of requests started in ' +
+      'the measured window; non-2xx responses and failed requests are counted as errors.');
+    lines.push('');
+  }
   for (const row of r.rows) if (row.note) lines.push(`- ${row.name}: ${row.note}.`);
   if (r.loadAverage) {
     const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');

@@ -6,12 +6,15 @@
  * DATABASE_URL when set), measures two baselines on the same machine and database
  * (raw INSERTs, bare Fastify), then the app's routes under concurrent load: sign-in and
  * audited reads on an empty practice, then the practice seeded to 10,000 clients and
- * 100,000 appointments (clients.bench.ts) for a clinician's client list, client page and day.
+ * 100,000 appointments (clients.bench.ts) for a clinician's client list, client page and day,
+ * each measured twice: BENCH_CONNECTIONS always-busy autocannon connections (saturation),
+ * then BENCH_USERS virtual users who think 250–750 ms between requests (users.ts, in a
+ * worker thread).
  *
  * Environment: BENCH_SECONDS (measured seconds per benchmark; default 5 for the
  * baselines, 8 for the app), BENCH_CONNECTIONS (default 20), BENCH_WARMUP_SECONDS
  * (default 1), BENCH_WORKERS (autocannon worker threads, default 1; 0 = fire from
- * the server's own thread).
+ * the server's own thread), BENCH_USERS (virtual users for the think-time runs, default 20).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -21,11 +24,18 @@ import { loadConfig } from '../src/server/config.ts';
 import { startServer, type RunningServer } from '../src/server/main.ts';
 import { bareFastifyBaseline, insertBaseline } from './baselines.ts';
 import { auditedReadLoad, BENCH_OWNER, meLoad, setUpPractice, signIn, signInAs, signInLoad, type LoadSettings } from './auth.bench.ts';
-import { clientListLoad, clientPageLoad, describeSeed, scheduleDayLoad, seedPractice, type SeededPractice } from './clients.bench.ts';
+import {
+  clientListLoad, clientListUsers, clientPageLoad, clientPageUsers, describeSeed, saturationLabel, scheduleDayLoad, scheduleDayUsers,
+  seedPractice, usersLabel, type SeededPractice,
+} from './clients.bench.ts';
+import type { UserSettings } from './users.ts';
 import type { BenchFigures } from './http.ts';
 import { machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
 
 const RESULTS_DIR = path.join(import.meta.dirname, 'results');
+/** Each virtual user's think time between requests, uniform, ms. */
+const THINK_MIN_MS = 250;
+const THINK_MAX_MS = 750;
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -44,6 +54,7 @@ async function main(): Promise<number> {
   const connections = Math.round(envNumber('BENCH_CONNECTIONS', 20, 1));
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 1, 0);
   const workers = Math.round(envNumber('BENCH_WORKERS', 1, 0));
+  const users = Math.round(envNumber('BENCH_USERS', 20, 1));
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
 
@@ -93,6 +104,7 @@ async function main(): Promise<number> {
         (f.non2xx || f.errors ? `, ${f.non2xx} non-2xx, ${f.errors} errors` : ''));
     };
     const load: LoadSettings = { connections, seconds: appSeconds, warmupSeconds, workers };
+    const userSettings: UserSettings = { users, thinkMinMs: THINK_MIN_MS, thinkMaxMs: THINK_MAX_MS, seconds: appSeconds, warmupSeconds };
 
     await run(`Baseline A: raw INSERTs, ${connections} concurrent, ${baselineSeconds} s`,
       () => insertBaseline(server!.databaseUrl, { concurrency: connections, seconds: baselineSeconds }));
@@ -109,11 +121,14 @@ async function main(): Promise<number> {
     const seeded: SeededPractice = await seedPractice(server.databaseUrl);
     progress(`  ${describeSeed(seeded)}`);
     const clinicianToken = await signInAs(server.url, seeded.clinicianEmail, BENCH_OWNER.password);
-    await run(`Client list at size, ${connections} connections, ${appSeconds} s`, () => clientListLoad(server!.url, clinicianToken, load));
-    await run(`Client page at size, ${connections} connections, ${appSeconds} s`,
-      () => clientPageLoad(server!.url, clinicianToken, seeded.sampleClientIds, load));
-    await run(`Clinician's day at size, ${connections} connections, ${appSeconds} s`,
-      () => scheduleDayLoad(server!.url, clinicianToken, seeded.today, load));
+    const sat = `${saturationLabel(load)}, ${appSeconds} s`;
+    const usr = `${usersLabel(userSettings)}, ${appSeconds} s`;
+    await run(`Client list at size, ${sat}`, () => clientListLoad(server!.url, clinicianToken, load));
+    await run(`Client list at size, ${usr}`, () => clientListUsers(server!.url, clinicianToken, userSettings));
+    await run(`Client page at size, ${sat}`, () => clientPageLoad(server!.url, clinicianToken, seeded.sampleClientIds, load));
+    await run(`Client page at size, ${usr}`, () => clientPageUsers(server!.url, clinicianToken, seeded.sampleClientIds, userSettings));
+    await run(`Clinician's day at size, ${sat}`, () => scheduleDayLoad(server!.url, clinicianToken, seeded.today, load));
+    await run(`Clinician's day at size, ${usr}`, () => scheduleDayUsers(server!.url, clinicianToken, seeded.today, userSettings));
 
     const insertRate = figures.find((f) => f.id === 'baseline.pg-insert')?.requestsPerSecond ?? null;
     const rows = figures.map((f) => toRow(f, insertRate));
@@ -122,7 +137,10 @@ async function main(): Promise<number> {
       finishedAt: new Date().toISOString(),
       machine: machineInfo(),
       database: { kind: externalUrl ? 'external' : 'embedded', serverVersion },
-      settings: { connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: 20 },
+      settings: {
+        connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: 20,
+        users, thinkMinMs: THINK_MIN_MS, thinkMaxMs: THINK_MAX_MS,
+      },
       rows,
       dataset: { description: describeSeed(seeded), counts: seeded.counts },
       loadAverage: { start: loadAtStart, end: os.loadavg() },

@@ -22,9 +22,15 @@ export const targets: Record<string, Target[]> = {
   'auth.me': [],
   // Issue: "with 10,000 clients and 100,000 appointments in the practice, the client list,
   // a client's page and a clinician's day answer at p99 under 50 ms at 20 concurrent users."
+  // Measured under both readings of "20 concurrent users", with the same target:
+  // 20 always-busy connections (saturation, autocannon) …
   'clients.list': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
   'clients.page': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
   'schedule.day': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
+  // … and 20 users who think 250–750 ms between requests (users.ts).
+  'clients.list.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
+  'clients.page.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
+  'schedule.day.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
 };
 
 const METRIC_LABEL: Record<Metric, string> = {

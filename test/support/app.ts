@@ -58,3 +58,11 @@ export class Browser {
     return res;
   }
 }
+
+/** A browser signed in as one of a fixture practice's people. */
+export async function signedIn(app: FastifyInstance, person: { email: string }, password = 'synthetic-password-for-tests'): Promise<Browser> {
+  const browser = new Browser(app);
+  const res = await browser.signIn(person.email, password);
+  if (res.statusCode !== 200) throw new Error(`Could not sign in ${person.email}: ${res.body}`);
+  return browser;
+}

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
-import { createClient, createPractice, FIXTURE_PASSWORD } from '../../../test/support/fixtures.ts';
+import { createTestApp, signedIn } from '../../../test/support/app.ts';
+import { createClient, createPractice } from '../../../test/support/fixtures.ts';
 
 describe('clients and their safety net', async () => {
   const { app, db } = await createTestApp();
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
-  const signedIn = async (email: string) => {
-    const b = new Browser(app);
-    await b.signIn(email, FIXTURE_PASSWORD);
-    return b;
-  };
-  const mei = await signedIn(practice.users.clinician.email); // the clinician
-  const amara = await signedIn(practice.users.supervisor.email); // supervises the clinician
-  const owner = await signedIn(practice.users.owner.email);
-  const frontDesk = await signedIn(practice.users.front_desk.email);
+  const as = (person: { email: string }) => signedIn(app, person);
+  const mei = await as(practice.users.clinician); // the clinician
+  const amara = await as(practice.users.supervisor); // supervises the clinician
+  const owner = await as(practice.users.owner);
+  const frontDesk = await as(practice.users.front_desk);
   let jordanId = '';
 
   it('a clinician adds a client, with a phone number stored in E.164, and is on the care team', async () => {
@@ -72,7 +68,7 @@ describe('clients and their safety net', async () => {
     const outsider = await createClient(db, practice, { clinicianIds: [practice.users.supervisor.id] });
     // the supervisor's own client is not the clinician's
     expect((await mei.get(`/api/clients/${outsider.id}`)).statusCode).toBe(404);
-    for (const browser of [owner, frontDesk, await signedIn(practice.users.admin.email), await signedIn(other.users.clinician.email), await signedIn(other.users.owner.email)]) {
+    for (const browser of [owner, frontDesk, await as(practice.users.admin), await as(other.users.clinician), await as(other.users.owner)]) {
       const res = await browser.get(`/api/clients/${jordanId}`);
       expect(res.statusCode).toBe(404);
       expect(res.json().code).toBe('NOT_FOUND');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
-import { createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../../../test/support/fixtures.ts';
+import { createTestApp, signedIn } from '../../../test/support/app.ts';
+import { createPractice, type FixturePractice } from '../../../test/support/fixtures.ts';
 import type { Role } from '../../domain/permissions.ts';
 import { crisisResourcesFor } from './locations.service.ts';
 
@@ -9,11 +9,7 @@ describe('practice locations and their crisis resources', async () => {
   const { app, db } = await createTestApp();
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
-  const as = async (p: FixturePractice, role: Role) => {
-    const browser = new Browser(app);
-    await browser.signIn(p.users[role].email, FIXTURE_PASSWORD);
-    return browser;
-  };
+  const as = (p: FixturePractice, role: Role) => signedIn(app, p.users[role]);
   const admin = await as(practice, 'admin');
   const owner = await as(practice, 'owner');
   const clinician = await as(practice, 'clinician');

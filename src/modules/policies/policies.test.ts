@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
-import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../../../test/support/fixtures.ts';
+import { createTestApp, signedIn } from '../../../test/support/app.ts';
+import { createClient, createPractice, type FixturePractice } from '../../../test/support/fixtures.ts';
 import type { Role } from '../../domain/permissions.ts';
 import { currentPolicyVersion, latestAcknowledgedVersions } from './policies.repository.ts';
 import { latestDateOnEarth } from './policies.service.ts';
@@ -12,11 +12,7 @@ describe('the emergency and interruption policy', async () => {
   const { app, db } = await createTestApp();
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
-  const as = async (p: FixturePractice, role: Role) => {
-    const browser = new Browser(app);
-    await browser.signIn(p.users[role].email, FIXTURE_PASSWORD);
-    return browser;
-  };
+  const as = (p: FixturePractice, role: Role) => signedIn(app, p.users[role]);
   const owner = await as(practice, 'owner');
   const admin = await as(practice, 'admin');
   const clinician = await as(practice, 'clinician');

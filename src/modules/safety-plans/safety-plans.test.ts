@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Browser, createTestApp } from '../../../test/support/app.ts';
-import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../../../test/support/fixtures.ts';
+import { createTestApp, signedIn } from '../../../test/support/app.ts';
+import { createClient, createPractice, type FixturePractice } from '../../../test/support/fixtures.ts';
 import type { Role } from '../../domain/permissions.ts';
 import { emptySafetyPlan, SAFETY_PLAN_SECTIONS, type SafetyPlanContent } from '../../domain/safety-plan.ts';
 import { latestSafetyPlanVersions } from './safety-plans.repository.ts';
@@ -51,11 +51,7 @@ describe('safety plans', async () => {
   const { app, db } = await createTestApp();
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
-  const as = async (p: FixturePractice, role: Role) => {
-    const browser = new Browser(app);
-    await browser.signIn(p.users[role].email, FIXTURE_PASSWORD);
-    return browser;
-  };
+  const as = (p: FixturePractice, role: Role) => signedIn(app, p.users[role]);
   const clinician = await as(practice, 'clinician');
   const supervisor = await as(practice, 'supervisor');
   const frontDesk = await as(practice, 'front_desk');

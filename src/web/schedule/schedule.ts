@@ -63,14 +63,6 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-/** Monday to Sunday of the week the day falls in. */
-export function weekOf(day: string): string[] {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7; // Monday = 0
-  const monday = addDays(day, -weekday);
-  return Array.from({ length: 7 }, (_, i) => addDays(monday, i));
-}
-
 /** "2026-03-08" → "Sunday 8 March 2026": a calendar day, formatted as that day. */
 export function formatLongDay(day: string): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

@@ -1,7 +1,6 @@
 // Loading the schedule: one day, the practice's locations, and the clinicians to book with.
-import { useEffect, useMemo, useState } from 'react';
-import { api, isAbort, problemOf, type Me, type Problem } from '../api.ts';
-import { can } from '../session.tsx';
+import { useEffect, useState } from 'react';
+import { api, isAbort, problemOf, type Problem } from '../api.ts';
 import { dayPath, type Location, type Named, type ScheduleDay } from './schedule.ts';
 
 /** One day of the schedule; `day` is null until the requested day has arrived. */
