@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { snap } from './screens.ts';
+import { expect, test } from '@playwright/test';
+import { signIn, snap } from './screens.ts';
 
 // Before any emergency (issue 2 of 7): the owner publishes the practice's emergency and
 // interruption policy; Dr. Mei Lin (invited in 02) adds Jordan Reyes with an emergency
@@ -7,14 +7,6 @@ import { snap } from './screens.ts';
 // writes Jordan's safety plan and prints it. Everyone here is invented.
 const owner = { email: 'olivia.owner@example.test', password: 'a long synthetic passphrase' };
 const mei = { email: 'mei.lin@example.test', password: 'mei lin synthetic passphrase' };
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
 
 test('the owner publishes the emergency and interruption policy', async ({ page }) => {
   await signIn(page, owner);

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { snap } from './screens.ts';
+import { expect, test } from '@playwright/test';
+import { signIn, snap } from './screens.ts';
 
 // The schedule: the owner adds the office with its crisis resources and invites the
 // front desk; Jamie (front desk) books Jordan with Dr. Mei Lin today and moves it; Dr. Lin
@@ -7,14 +7,6 @@ import { snap } from './screens.ts';
 const owner = { email: 'olivia.owner@example.test', password: 'a long synthetic passphrase' };
 const mei = { email: 'mei.lin@example.test', password: 'mei lin synthetic passphrase' };
 const jamie = { email: 'jamie.front@example.test', password: 'jamie synthetic passphrase' };
-
-async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
 
 test('the owner adds the office with its crisis resources and invites the front desk', async ({ page, browser }) => {
   await signIn(page, owner);
