@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { REQUIRED_RECIPIENTS } from '../duty-to-protect.ts';
+import { BUILT_IN_PROTOCOLS, builtInProtocol } from './catalog.ts';
+import { loadProtocol } from './definition.ts';
+import { applyEvent, visibleSteps } from './run.ts';
+import { at, walkAllPaths } from './walk.test-helpers.ts';
+
+describe('the built-in protocols', () => {
+  it('are the eight of DESIGN.md, version 1, each with a discreet title', () => {
+    expect(BUILT_IN_PROTOCOLS.map((p) => p.key)).toEqual([
+      'imminent-risk-to-self', 'threat-to-others', 'medical-emergency', 'client-walks-out',
+      'client-leaves-triggered', 'clinician-emergency', 'stepping-out', 'telehealth-disconnection',
+    ]);
+    for (const p of BUILT_IN_PROTOCOLS) {
+      expect(p.version).toBe(1);
+      expect(p.discreetTitle).not.toBe(p.title);
+      expect(p.source).toMatch(/\S/);
+    }
+  });
+
+  it('cite a source on every step, and reload from their JSON unchanged', () => {
+    for (const p of BUILT_IN_PROTOCOLS) {
+      for (const s of p.steps) expect(s.source, `${p.key}/${s.id}`).toMatch(/\S/);
+      expect(loadProtocol(JSON.parse(JSON.stringify(p)))).toEqual(p);
+    }
+  });
+
+  it('put both 43.92(b) recipients in the duty-to-protect protocol, each with its legal basis', () => {
+    const disclosures = builtInProtocol('threat-to-others')!.steps.filter((s) => s.kind === 'action' && s.action === 'record_disclosure');
+    expect(disclosures.map((s) => s.kind === 'action' && s.recipient)).toEqual([...REQUIRED_RECIPIENTS]);
+    for (const s of disclosures) expect(s.kind === 'action' && s.legalBasis).toMatch(/43\.92\(b\)/);
+  });
+
+  describe.each(BUILT_IN_PROTOCOLS.map((p) => [p.key, p] as const))('%s', (_key, def) => {
+    const paths = walkAllPaths(def);
+
+    it('completes on every path, and every step shows on some path', () => {
+      const seen = new Set<string>();
+      for (const w of paths) {
+        for (const v of visibleSteps(w.state)) seen.add(v.definition.id);
+        const done = applyEvent(w.state, { type: 'complete', at: at(99), actor: 'clinician-1' });
+        expect(done.state.status).toBe('completed');
+      }
+      expect([...seen].sort()).toEqual(def.steps.map((s) => s.id).sort());
+    });
+
+    it('leaves every step done on each path (nothing visible left pending)', () => {
+      for (const w of paths) {
+        for (const v of visibleSteps(w.state)) expect(v.state.status, `${w.choices.join(' ')}: ${v.definition.id}`).toBe('done');
+      }
+    });
+  });
+});

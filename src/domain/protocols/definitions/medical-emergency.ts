@@ -1,0 +1,22 @@
+import type { ProtocolInput } from '../definition.ts';
+
+export const medicalEmergency: ProtocolInput = {
+  key: 'medical-emergency',
+  version: 1,
+  title: 'Medical emergency in the room',
+  discreetTitle: 'Pause session',
+  source: 'DESIGN.md protocol 3; seed 002',
+  parameters: {
+    checkInHours: { default: 24, min: 1, max: 72, unit: 'hours', description: 'Check in with the client within this many hours (next day)' },
+  },
+  steps: [
+    { id: 'needs-911', kind: 'question', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }], title: 'Does the client need emergency services (trouble breathing, unresponsive, severe reaction)?', required: true, source: 'seed 002' },
+    { id: 'call-911', kind: 'action', action: 'call_emergency_services', when: { step: 'needs-911', equals: 'yes' }, title: 'Call 911 now', required: true, source: 'seed 002' },
+    { id: 'stay', kind: 'check', title: 'Stay with the client', required: true, source: 'seed 002' },
+    { id: 'emergency-contact', kind: 'action', action: 'contact_emergency_contact', title: "Call the client's emergency contact", required: false, source: 'seed 002' },
+    { id: 'end-or-pause', kind: 'question', options: [{ value: 'end', label: 'End the session' }, { value: 'pause', label: 'Pause and resume' }], title: 'End or pause the session?', required: true, source: 'seed 002' },
+    { id: 'reschedule', kind: 'action', action: 'schedule_next_session', when: { step: 'end-or-pause', equals: 'end' }, title: 'Offer a new session time', required: true, source: 'seed 002' },
+    { id: 'check-in', kind: 'action', action: 'create_follow_up', title: 'Set a check-in for tomorrow', required: true, source: 'seed 002', followUp: { kind: 'check-in', title: 'Check in after the medical emergency', dueInHours: 'checkInHours' } },
+    { id: 'notes', kind: 'documentation', field: 'notes', prompt: 'What happened, what was done, who was called', title: 'Write down what happened', required: true, source: 'DESIGN.md incident report' },
+  ],
+};
