@@ -1,4 +1,4 @@
-import { useEffect, useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
+import { useEffect, useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import type { Problem } from './api.ts';
 
 /** Sets the browser tab title, e.g. "Users · Holdspace". */
@@ -46,21 +46,41 @@ export function Loading({ what = 'Loading…' }: { what?: string }) {
 type FieldProps = { label: string; hint?: ReactNode; ref?: Ref<HTMLInputElement> } & InputHTMLAttributes<HTMLInputElement>;
 
 /** A labelled input with an optional hint linked by aria-describedby. */
-export function Field({ label, hint, id, className, ref, ...input }: FieldProps) {
+/** A label, an optional hint and one control, wired together for assistive technology. */
+function LabelledControl({ label, hint, id, className, control }: {
+  label: string; hint?: ReactNode; id: string | undefined; className?: string | undefined;
+  control: (wiring: { id: string; 'aria-describedby': string | undefined }) => ReactNode;
+}) {
   const auto = useId();
-  const inputId = id ?? auto;
-  const hintId = `${inputId}-hint`;
+  const controlId = id ?? auto;
+  const hintId = `${controlId}-hint`;
   return (
     <div className={className ? `field ${className}` : 'field'}>
-      <label htmlFor={inputId}>{label}</label>
+      <label htmlFor={controlId}>{label}</label>
       {hint && (
         <p id={hintId} className="hint">
           {hint}
         </p>
       )}
-      <input ref={ref} id={inputId} aria-describedby={hint ? hintId : undefined} {...input} />
+      {control({ id: controlId, 'aria-describedby': hint ? hintId : undefined })}
     </div>
   );
+}
+
+export function Field({ label, hint, id, className, ref, ...input }: FieldProps) {
+  return <LabelledControl label={label} hint={hint} id={id} className={className} control={(wiring) => <input ref={ref} {...wiring} {...input} />} />;
+}
+
+type TextAreaProps = { label: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>;
+
+export function TextArea({ label, hint, id, ...rest }: TextAreaProps) {
+  return <LabelledControl label={label} hint={hint} id={id} control={(wiring) => <textarea {...wiring} rows={3} {...rest} />} />;
+}
+
+type SelectProps = { label: string; hint?: ReactNode; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>;
+
+export function SelectField({ label, hint, id, children, ...rest }: SelectProps) {
+  return <LabelledControl label={label} hint={hint} id={id} control={(wiring) => <select {...wiring} {...rest}>{children}</select>} />;
 }
 
 export const ROLE_NAMES: Record<string, string> = {

@@ -18,15 +18,8 @@ type Db = Kysely<Database>;
 
 const isClinician = (actor: Actor) => actor.role === 'clinician' || actor.role === 'supervisor';
 
-export interface DayAppointment {
-  id: string;
-  startsAt: string;
-  minutes: number;
-  modality: Modality;
-  status: 'scheduled' | 'cancelled';
-  location: { id: string; name: string } | null;
-  clinician: { id: string; name: string };
-  /** riskLevel and readiness only for the client's care team (minimum necessary). */
+/** A row of the day: the appointment, and for the care team the client's risk and readiness (minimum necessary). */
+export interface DayAppointment extends ClientAppointment {
   client: { id: string; name: string; riskLevel?: RiskLevel | 'unknown'; readiness?: ClientReadiness };
 }
 

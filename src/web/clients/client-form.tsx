@@ -1,6 +1,6 @@
 // Form pieces shared by the client screens: labelled textarea and select, and a
 // submit helper that turns the API's field errors into the form's own labels.
-import { useCallback, useId, useState, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useCallback, useState } from 'react';
 import { problemOf, type Problem } from '../api.ts';
 
 /** Field labels by request body path ("legalName", "phones.1", …). */
@@ -69,43 +69,7 @@ export function useSubmit(labels: FieldLabels = {}) {
   return { busy, problem, status, run, fail, invalid, setStatus };
 }
 
-type TextAreaProps = { label: string; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>;
-
-export function TextArea({ label, hint, id, ...rest }: TextAreaProps) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  return (
-    <div className="field">
-      <label htmlFor={fieldId}>{label}</label>
-      {hint && (
-        <p id={`${fieldId}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <textarea id={fieldId} aria-describedby={hint ? `${fieldId}-hint` : undefined} rows={3} {...rest} />
-    </div>
-  );
-}
-
-type SelectProps = { label: string; hint?: ReactNode; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>;
-
-export function SelectField({ label, hint, id, children, ...rest }: SelectProps) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  return (
-    <div className="field">
-      <label htmlFor={fieldId}>{label}</label>
-      {hint && (
-        <p id={`${fieldId}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      <select id={fieldId} aria-describedby={hint ? `${fieldId}-hint` : undefined} {...rest}>
-        {children}
-      </select>
-    </div>
-  );
-}
+export { SelectField, TextArea } from '../ui.tsx';
 
 /** The status line after a save: always in the page so screen readers hear the change. */
 export function SavedStatus({ text }: { text: string }) {
