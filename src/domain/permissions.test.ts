@@ -30,6 +30,23 @@ const MAY_ATTEMPT: Record<Action, Role[]> = {
   'locations.manage': ['owner', 'admin'],
   'schedule.read': ALL,
   'appointments.book': ALL,
+  'session.run': CLINICAL,
+  'protocols.read': ['owner', 'admin', 'clinician', 'supervisor'],
+  'protocols.configure': ['owner', 'admin'],
+  'escalation.read': ['owner', 'admin', 'clinician', 'supervisor'],
+  'escalation.manage': ['owner', 'admin'],
+  'incident.open': CLINICAL,
+  'incident.act': CLINICAL,
+  // anyone may have been paged (the owner is the last level): decided on the incident
+  'incident.read': ALL,
+  'incident.note': ALL,
+  'incidents.list': ALL,
+  'pages.acknowledge': ALL,
+  'pages.read': ALL,
+  'live.subscribe': ALL,
+  'client.disclosures.read': CLINICAL,
+  'follow_ups.read': CLINICAL,
+  'follow_up.complete': CLINICAL,
 };
 
 describe('permissions', () => {
@@ -54,7 +71,8 @@ describe('permissions', () => {
 
   it('lists what a front desk person may attempt', () => {
     expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(
-      ['appointments.book', 'auth.sign_out', 'clients.directory', 'locations.read', 'me.read', 'me.totp.enroll', 'policy.read', 'schedule.read'],
+      ['appointments.book', 'auth.sign_out', 'clients.directory', 'incident.note', 'incident.read', 'incidents.list', 'live.subscribe',
+        'locations.read', 'me.read', 'me.totp.enroll', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read'],
     );
   });
 });
@@ -91,6 +109,16 @@ describe("a client's record: the care team only (minimum necessary)", () => {
       expect(can(action, actor, meisClient)).toBe(expected);
     });
   }
+
+  it('whoever was paged for an incident may read it and add notes, not act on its protocol', () => {
+    const paged = { practiceId: 'p1', assignedClinicianIds: ['mei'], pagedUserIds: ['olivia', 'sam'] };
+    expect(can('incident.read', admin, paged)).toBe(true);
+    expect(can('incident.note', otherClinician, paged)).toBe(true);
+    expect(can('incident.act', otherClinician, paged)).toBe(false);
+    expect(can('incident.read', frontDesk, paged)).toBe(false);
+    expect(can('pages.acknowledge', otherClinician, paged)).toBe(true);
+    expect(can('pages.acknowledge', frontDesk, paged)).toBe(false);
+  });
 
   it('a supervisor who is also assigned reads as a clinician', () => {
     expect(can('client.read', { ...otherSupervisor, userId: 'noor' }, { practiceId: 'p1', assignedClinicianIds: ['noor'] })).toBe(true);

@@ -21,6 +21,8 @@ export interface ResourceContext {
   ownerUserId?: string;
   /** The clinicians assigned to the client a resource belongs to. */
   assignedClinicianIds?: readonly string[];
+  /** The people paged for an incident so far: responders see it to help. */
+  pagedUserIds?: readonly string[];
 }
 
 type Condition = (actor: Actor, resource: ResourceContext | undefined) => boolean;
@@ -40,6 +42,7 @@ const resourceConditions = {
   isSelf: (a, r) => r?.ownerUserId === a.userId,
   isAssignedClinician: (a, r) => r?.assignedClinicianIds?.includes(a.userId) ?? false,
   isSupervisorOfAssigned: (a, r) => r?.assignedClinicianIds?.some((id) => a.superviseeIds?.includes(id)) ?? false,
+  isPagedResponder: (a, r) => r?.pagedUserIds?.includes(a.userId) ?? false,
 } satisfies Record<string, Condition>;
 
 export const conditions = { ...roleConditions, ...resourceConditions };
@@ -74,6 +77,24 @@ export const permissions = {
   'locations.manage': [['isAdmin']],
   'schedule.read': [['isClinician'], ['isAdmin'], ['isFrontDesk']],
   'appointments.book': [['isFrontDesk'], ['isAdmin'], ...CARE_TEAM],
+  // In the session: the client's care team runs the session and its emergencies.
+  'session.run': CARE_TEAM,
+  'protocols.read': [['isClinician'], ['isAdmin']],
+  'protocols.configure': [['isAdmin']],
+  'escalation.read': [['isClinician'], ['isAdmin']],
+  'escalation.manage': [['isAdmin']],
+  'incident.open': CARE_TEAM,
+  'incident.act': CARE_TEAM,
+  // Whoever was paged may see the incident and add notes, to help (the page is how they were asked).
+  'incident.read': [...CARE_TEAM, ['isPagedResponder']],
+  'incident.note': [...CARE_TEAM, ['isPagedResponder']],
+  'incidents.list': [['isSignedIn']],
+  'pages.acknowledge': [['isPagedResponder']],
+  'pages.read': [['isSignedIn']],
+  'live.subscribe': [['isSignedIn']],
+  'client.disclosures.read': CARE_TEAM,
+  'follow_ups.read': [['isClinician']],
+  'follow_up.complete': CARE_TEAM,
 } as const satisfies Record<string, readonly (readonly ConditionName[])[]>;
 
 export type Action = keyof typeof permissions;

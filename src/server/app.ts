@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { Config } from './config.ts';
 import type { Db } from './database.ts';
 import type { JobQueue } from './jobs.ts';
+import type { LiveHub } from './live.ts';
 import { installAuthHooks } from './auth-hooks.ts';
 import { installErrorHandlers, sendProblem } from './http-errors.ts';
 import { Problem } from './problems.ts';
@@ -21,10 +22,15 @@ import { locationsRoutes } from '../modules/locations/locations.routes.ts';
 import { policiesRoutes } from '../modules/policies/policies.routes.ts';
 import { safetyPlansRoutes } from '../modules/safety-plans/safety-plans.routes.ts';
 import { scheduleRoutes } from '../modules/schedule/schedule.routes.ts';
+import { sessionsRoutes } from '../modules/sessions/sessions.routes.ts';
+import { incidentsRoutes } from '../modules/incidents/incidents.routes.ts';
+import { pagingRoutes } from '../modules/paging/paging.routes.ts';
+import { liveRoutes } from './live.routes.ts';
 
 export interface AppDeps {
   db: Db;
-  jobs: Pick<JobQueue, 'health'>;
+  jobs: JobQueue;
+  live: LiveHub;
   config: Config;
 }
 
@@ -72,6 +78,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(policiesRoutes(deps));
   await app.register(safetyPlansRoutes(deps));
   await app.register(scheduleRoutes(deps));
+  await app.register(sessionsRoutes(deps));
+  await app.register(incidentsRoutes(deps));
+  await app.register(pagingRoutes(deps));
+  await app.register(liveRoutes(deps));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await serveWebApp(app);

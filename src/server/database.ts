@@ -9,6 +9,11 @@ import type { LocationTable } from '../modules/locations/locations.table.ts';
 import type { PolicyAcknowledgementTable, PolicyTable } from '../modules/policies/policies.table.ts';
 import type { SafetyPlanTable } from '../modules/safety-plans/safety-plans.table.ts';
 import type { AppointmentTable } from '../modules/schedule/schedule.table.ts';
+import type { SessionStepOutTable, TherapySessionTable } from '../modules/sessions/sessions.table.ts';
+import type {
+  DisclosureTable, FollowUpTaskTable, IncidentTable, IncidentTimelineTable, ProtocolParametersTable, ProtocolRunTable, RunEventTable,
+} from '../modules/incidents/incidents.table.ts';
+import type { EscalationPolicyTable, PageRecipientTable, PageTable } from '../modules/paging/paging.table.ts';
 
 export interface Database {
   practices: PracticeTable;
@@ -31,6 +36,18 @@ export interface Database {
   safety_plans: SafetyPlanTable;
   risk_assessments: RiskAssessmentTable;
   appointments: AppointmentTable;
+  therapy_sessions: TherapySessionTable;
+  session_step_outs: SessionStepOutTable;
+  protocol_parameters: ProtocolParametersTable;
+  escalation_policies: EscalationPolicyTable;
+  incidents: IncidentTable;
+  protocol_runs: ProtocolRunTable;
+  run_events: RunEventTable;
+  incident_timeline: IncidentTimelineTable;
+  pages: PageTable;
+  page_recipients: PageRecipientTable;
+  disclosures: DisclosureTable;
+  follow_up_tasks: FollowUpTaskTable;
 }
 
 export type Db = Kysely<Database>;

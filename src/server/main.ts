@@ -3,6 +3,7 @@ import { loadConfig, type Config } from './config.ts';
 import { assertSupportedPostgres, createDatabase, migrate, type Db } from './database.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 import { JobQueue } from './jobs.ts';
+import { LiveHub } from './live.ts';
 import { AuditSealer } from './audit-sealer.ts';
 import { buildApp } from './app.ts';
 
@@ -11,6 +12,7 @@ export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   jobs: JobQueue;
+  live: LiveHub;
   databaseUrl: string;
   stop(): Promise<void>;
 }
@@ -40,7 +42,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const sealer = new AuditSealer(db);
     await sealer.start();
     undo.push(() => sealer.stop());
-    const app = await buildApp({ db, jobs, config });
+    const live = new LiveHub(databaseUrl);
+    await live.start();
+    undo.push(() => live.stop());
+    const app = await buildApp({ db, jobs, live, config });
     await app.listen({ port: config.port, host: config.host });
     undo.push(() => app.close());
     const address = app.server.address();
@@ -48,7 +53,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
     let stopping: Promise<void> | undefined;
     return {
-      url, app, db, jobs, databaseUrl,
+      url, app, db, jobs, live, databaseUrl,
       stop: () => (stopping ??= runInReverse(undo)),
     };
   } catch (err) {

@@ -20,6 +20,10 @@ import { SetupPage } from './setup/setup-page.tsx';
 import { PublicShell, Shell } from './shell.tsx';
 import { ProblemAlert, usePageTitle } from './ui.tsx';
 import { UsersPage } from './users/users-page.tsx';
+import { SessionPage } from './session/session-page.tsx';
+import { IncidentPage } from './incident/incident-page.tsx';
+import { IncidentsPage } from './incident/incidents-page.tsx';
+import { EmergencySettingsPage } from './settings/emergency-settings-page.tsx';
 
 export function App() {
   return (
@@ -47,6 +51,10 @@ export function App() {
               <Route path="policy" element={<Allowed action="policy.read"><PolicyPage /></Allowed>} />
               <Route path="policy/versions/:version" element={<Allowed action="policy.read"><PolicyVersionPage /></Allowed>} />
               <Route path="settings/locations" element={<Allowed action="locations.read"><LocationsPage /></Allowed>} />
+              <Route path="sessions/:sessionId" element={<Allowed action="session.run"><SessionPage /></Allowed>} />
+              <Route path="incidents" element={<Allowed action="incidents.list"><IncidentsPage /></Allowed>} />
+              <Route path="incidents/:incidentId" element={<Allowed action="incident.read"><IncidentPage /></Allowed>} />
+              <Route path="settings/emergencies" element={<Allowed action="escalation.read"><EmergencySettingsPage /></Allowed>} />
               <Route path="security" element={<SecurityPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { can, useMe, useSession } from './session.tsx';
 import { roleName } from './ui.tsx';
+import { LiveAlerts } from './live/live-alerts.tsx';
 
 function focusMain(e?: MouseEvent) {
   e?.preventDefault();
@@ -106,6 +107,16 @@ export function Shell() {
                   <NavLink to="/settings/locations">Locations</NavLink>
                 </li>
               )}
+              {!enrolling && (can(me, 'incident.open') || can(me, 'pages.acknowledge')) && (
+                <li>
+                  <NavLink to="/incidents">Incidents</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'escalation.manage') && (
+                <li>
+                  <NavLink to="/settings/emergencies">Paging</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'users.list') && (
                 <li>
                   <NavLink to="/users">Users</NavLink>
@@ -140,6 +151,7 @@ export function Shell() {
           </div>
         </div>
       </header>
+      {!enrolling && <LiveAlerts />}
       <main id="main" tabIndex={-1} className="page">
         <Outlet />
       </main>

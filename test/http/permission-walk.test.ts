@@ -4,7 +4,11 @@ import { Browser, createTestApp } from '../support/app.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../support/fixtures.ts';
 
 type Call = { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; body?: unknown };
-interface World { p: FixturePractice; clientId: string; role: Role; n: number }
+interface World {
+  p: FixturePractice; clientId: string; role: Role; n: number;
+  /** Resources of the client's care team, made before the walk (see `careTeamResources`). */
+  sessionId: string; incidentId: string; pageId: string; followUpId: string; newId: string; newRunId: string;
+}
 
 /** One real request per action; the walk fails if an action has no request here. */
 const CALLS: Record<Action, (w: World) => Call> = {
@@ -33,6 +37,24 @@ const CALLS: Record<Action, (w: World) => Call> = {
   'appointments.book': (w) => ({ method: 'POST', url: '/api/appointments', body: {
     clientId: w.clientId, clinicianId: w.p.users.clinician.id, startsAt: `2026-12-0${ROLES.indexOf(w.role) + 1}T17:00:00Z`, minutes: 50, modality: 'telehealth',
   } }),
+  'session.run': (w) => ({ method: 'GET', url: `/api/sessions/${w.sessionId}` }),
+  'protocols.read': () => ({ method: 'GET', url: '/api/protocols' }),
+  'protocols.configure': () => ({ method: 'PUT', url: '/api/practice/protocol-parameters/client-walks-out', body: { values: { walkoutWaitMinutes: 10 } } }),
+  'escalation.read': () => ({ method: 'GET', url: '/api/practice/escalation-policy' }),
+  'escalation.manage': (w) => ({ method: 'PUT', url: '/api/practice/escalation-policy', body: {
+    levels: [{ target: 'supervisor', waitMinutes: 2 }, { target: 'on_call', waitMinutes: 3 }, { target: 'owner', waitMinutes: 5 }], rounds: 2, onCallUserIds: [w.p.users.clinician.id],
+  } }),
+  'incident.open': (w) => ({ method: 'POST', url: '/api/incidents', body: { id: w.newId, runId: w.newRunId, clientId: w.clientId, protocolKey: 'client-walks-out' } }),
+  'incident.act': (w) => ({ method: 'POST', url: `/api/incidents/${w.incidentId}/pages`, body: { reason: `Walk ${w.role}` } }),
+  'incident.read': (w) => ({ method: 'GET', url: `/api/incidents/${w.incidentId}` }),
+  'incident.note': (w) => ({ method: 'POST', url: `/api/incidents/${w.incidentId}/notes`, body: { text: `Note by ${w.role}` } }),
+  'incidents.list': () => ({ method: 'GET', url: '/api/incidents' }),
+  'pages.acknowledge': (w) => ({ method: 'POST', url: `/api/pages/${w.pageId}/acknowledge` }),
+  'pages.read': () => ({ method: 'GET', url: '/api/pages' }),
+  'live.subscribe': () => ({ method: 'GET', url: '/api/live?probe=1' }),
+  'client.disclosures.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/disclosures` }),
+  'follow_ups.read': () => ({ method: 'GET', url: '/api/follow-ups' }),
+  'follow_up.complete': (w) => ({ method: 'POST', url: `/api/follow-ups/${w.followUpId}/complete`, body: { note: `Done by ${w.role}` } }),
 };
 // Writing a safety plan needs the plan's current version first; done in its own test below.
 const READ_FIRST = new Set<Action>(['client.safety_plan.write']);

@@ -4,12 +4,15 @@ import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
 import type { Db } from '../../src/server/database.ts';
 import { JobQueue } from '../../src/server/jobs.ts';
+import { LiveHub } from '../../src/server/live.ts';
 import { createTestDatabase } from './database.ts';
 
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
   url: string;
+  jobs: JobQueue;
+  live: LiveHub;
 }
 
 /** The whole HTTP app on a database of its own, driven with `inject` (no port). */
@@ -17,12 +20,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const { url, db } = await createTestDatabase();
   const jobs = new JobQueue(url);
   await jobs.start();
-  const app = await buildApp({ db, jobs, config: loadConfig({ HOLDSPACE_LOG_LEVEL: 'silent', ...env }) });
+  const live = new LiveHub(url);
+  await live.start();
+  const app = await buildApp({ db, jobs, live, config: loadConfig({ HOLDSPACE_LOG_LEVEL: 'silent', ...env }) });
   afterAll(async () => {
     await app.close();
+    await live.stop();
     await jobs.stop();
   });
-  return { app, db, url };
+  return { app, db, url, jobs, live };
 }
 
 /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */

@@ -1,0 +1,3 @@
+export function IncidentPage() {
+  return <h1>Incident</h1>;
+}

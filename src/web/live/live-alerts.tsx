@@ -1,0 +1,4 @@
+/** Live pages for the signed-in person (Server-Sent Events), shown on every signed-in page. */
+export function LiveAlerts() {
+  return null;
+}

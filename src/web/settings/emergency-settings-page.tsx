@@ -1,0 +1,3 @@
+export function EmergencySettingsPage() {
+  return <h1>Paging and protocols</h1>;
+}
