@@ -9,6 +9,8 @@ import { csrfTokenMatches, loadSession, type AuthContext, type RequestMeta } fro
 export const SESSION_COOKIE = 'hs_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a person who must still set up a second factor may do meanwhile. */
+/** Route parameters that name something belonging to a client: refusals answer 404, as for the client. */
+const CLIENT_SCOPED_PARAMS = ['clientId', 'incidentId', 'sessionId', 'followUpId', 'appointmentId'];
 const ALLOWED_BEFORE_TOTP = new Set<Action>(['me.read', 'me.totp.enroll', 'auth.sign_out']);
 
 declare module 'fastify' {
@@ -65,8 +67,9 @@ export function installAuthHooks(app: FastifyInstance, db: Kysely<Database>, idl
     if (!mayAttempt(action, auth.actor)) {
       // A client's record answers "not found" to everyone outside its care team, so
       // that even its existence is not disclosed (minimum necessary).
-      const aboutClient = typeof (request.params as Record<string, unknown> | undefined)?.clientId === 'string';
-      await refuse('permission', aboutClient ? new Problem('NOT_FOUND', 'No such client.') : new Problem('FORBIDDEN'));
+      const params = (request.params ?? {}) as Record<string, unknown>;
+      const aboutClient = CLIENT_SCOPED_PARAMS.some((name) => typeof params[name] === 'string');
+      await refuse('permission', aboutClient ? new Problem('NOT_FOUND', 'Not found.') : new Problem('FORBIDDEN'));
     }
     request.auth = auth;
   });

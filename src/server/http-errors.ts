@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { Problem, type ProblemCode } from './problems.ts';
+import { ProtocolError } from '../domain/protocols/errors.ts';
 
 /** Fastify's own error codes, translated to ours. */
 const FASTIFY_CODES: Record<string, ProblemCode> = {
@@ -22,6 +23,7 @@ export function sendProblem(reply: FastifyReply, problem: Problem) {
 
 export function toProblem(err: unknown): Problem | null {
   if (err instanceof Problem) return err;
+  if (err instanceof ProtocolError) return new Problem(err.code, err.message);
   const e = err as FastifyError & { code?: string };
   if (hasZodFastifySchemaValidationErrors(e)) {
     const errors = e.validation.map((v) => ({

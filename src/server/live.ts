@@ -68,22 +68,32 @@ export class LiveHub {
    * the transaction: a transaction that notifies takes a cluster-wide lock at commit.
    */
   async publish(db: Kysely<any>, message: LiveMessage): Promise<void> {
-    let payload = JSON.stringify(message);
-    if (payload.length > MAX_PAYLOAD) {
-      payload = JSON.stringify({ ...message, data: pick(message.data, ['incidentId', 'pageId']) });
-    }
-    await sql`select pg_notify(${LIVE_CHANNEL}, ${payload})`.execute(db);
+    await this.publishAll(db, [message]);
+  }
+
+  /** Announces several messages in one round trip, in order (one autocommit statement). */
+  async publishAll(db: Kysely<any>, messages: readonly LiveMessage[]): Promise<void> {
+    const payloads = messages.flatMap(payloadsOf);
+    if (payloads.length === 0) return;
+    await sql`select pg_notify(${LIVE_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(db);
   }
 
   /** Delivers a message to this instance's listeners (what a notification does). */
   deliver(message: LiveMessage): void {
-    for (const userId of message.userIds) {
-      for (const listener of this.listeners.get(`${message.practiceId}:${userId}`) ?? []) listener(message);
+    for (const userId of new Set(message.userIds)) {
+      for (const listener of [...(this.listeners.get(`${message.practiceId}:${userId}`) ?? [])]) {
+        try {
+          listener(message);
+        } catch {
+          // one broken stream must not keep the message from the others
+        }
+      }
     }
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'holdspace-live' });
+    // keepAlive: a connection lost without a FIN (a dropped network) is noticed and replaced.
+    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: 'holdspace-live', keepAlive: true });
     client.on('notification', (n) => {
       if (n.channel !== LIVE_CHANNEL || !n.payload) return;
       try {
@@ -108,7 +118,12 @@ export class LiveHub {
     const attempt = () => {
       if (this.stopped) return;
       this.connect().then(() => {
-        for (const set of this.listeners.values()) for (const l of set) l({ type: 'resync', practiceId: '', userIds: [], data: {} });
+        const resync: LiveMessage = { type: 'resync', practiceId: '', userIds: [], data: {} };
+        for (const set of this.listeners.values()) {
+          for (const l of [...set]) {
+            try { l(resync); } catch { /* as in deliver */ }
+          }
+        }
       }, () => {
         this.retryMs = Math.min(this.retryMs * 2, 5000);
         setTimeout(attempt, this.retryMs).unref();
@@ -116,6 +131,24 @@ export class LiveHub {
     };
     setTimeout(attempt, this.retryMs).unref();
   }
+}
+
+/**
+ * The NOTIFY payloads for one message: itself when it fits, else one per group of
+ * recipients, and for a single recipient, its data cut down to the ids (browsers
+ * refetch details anyway).
+ */
+function payloadsOf(message: LiveMessage): string[] {
+  const whole = JSON.stringify(message);
+  if (Buffer.byteLength(whole) <= MAX_PAYLOAD) return [whole];
+  if (message.userIds.length > 1) {
+    const half = Math.ceil(message.userIds.length / 2);
+    return [
+      ...payloadsOf({ ...message, userIds: message.userIds.slice(0, half) }),
+      ...payloadsOf({ ...message, userIds: message.userIds.slice(half) }),
+    ];
+  }
+  return [JSON.stringify({ ...message, data: pick(message.data, ['incidentId', 'pageId', 'id', 'status']) })];
 }
 
 function pick(data: Record<string, unknown>, keys: string[]): Record<string, unknown> {

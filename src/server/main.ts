@@ -6,6 +6,7 @@ import { JobQueue } from './jobs.ts';
 import { LiveHub } from './live.ts';
 import { AuditSealer } from './audit-sealer.ts';
 import { buildApp } from './app.ts';
+import { startEscalationWorker, systemClock } from '../modules/paging/paging.service.ts';
 
 export interface RunningServer {
   url: string;
@@ -45,6 +46,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
     const live = new LiveHub(databaseUrl);
     await live.start();
     undo.push(() => live.stop());
+    const escalations = await startEscalationWorker({ db, jobs, live, clock: systemClock });
+    undo.push(() => escalations.stop());
     const app = await buildApp({ db, jobs, live, config });
     await app.listen({ port: config.port, host: config.host });
     undo.push(() => app.close());

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
 import { loadConfig } from '../../src/server/config.ts';
-import type { Db } from '../../src/server/database.ts';
+import { createDatabase, type Db } from '../../src/server/database.ts';
 import { JobQueue } from '../../src/server/jobs.ts';
 import { LiveHub } from '../../src/server/live.ts';
 import { createTestDatabase } from './database.ts';
@@ -29,6 +29,100 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     await jobs.stop();
   });
   return { app, db, url, jobs, live };
+}
+
+/**
+ * Another server instance on the same database as a test app (its own connection
+ * pool, LiveHub and job queue), as when several run behind a load balancer.
+ */
+export async function createInstance(url: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const { db } = createDatabase(url, 5);
+  const jobs = new JobQueue(url);
+  await jobs.start();
+  const live = new LiveHub(url);
+  await live.start();
+  const app = await buildApp({ db, jobs, live, config: loadConfig({ HOLDSPACE_LOG_LEVEL: 'silent', ...env }) });
+  afterAll(async () => {
+    await app.close();
+    await live.stop();
+    await jobs.stop();
+    await db.destroy();
+  });
+  return { app, db, url, jobs, live };
+}
+
+/** Makes a test app listen on a free local port (for streams, which `inject` cannot hold open); returns its base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  return app.listen({ port: 0, host: '127.0.0.1' });
+}
+
+export interface LiveEvent { type: string; data: any }
+
+/** A signed-in browser's GET /api/live, read as Server-Sent Events over a real connection. */
+export interface LiveStream {
+  /** Every event received so far (comments excluded), in order. */
+  readonly events: LiveEvent[];
+  /** The first event (received already or yet to come) of this type that matches; fails after `timeoutMs`. */
+  next(type: string, match?: (data: any) => boolean, timeoutMs?: number): Promise<LiveEvent>;
+  close(): void;
+}
+
+export async function openLiveStream(baseUrl: string, browser: Browser): Promise<LiveStream> {
+  const controller = new AbortController();
+  const res = await fetch(`${baseUrl}/api/live`, {
+    headers: { accept: 'text/event-stream', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    signal: controller.signal,
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`GET /api/live answered ${res.status}: ${await res.text()}`);
+  const events: LiveEvent[] = [];
+  const waiters = new Set<() => void>();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let type = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) type = line.slice(7);
+            else if (line.startsWith('data: ')) data.push(line.slice(6));
+          }
+          if (data.length) events.push({ type, data: JSON.parse(data.join('\n')) });
+          for (const w of [...waiters]) w();
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return {
+    events,
+    next(type, match = () => true, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find((e) => e.type === type && match(e.data));
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`No '${type}' event arrived; received: ${JSON.stringify(events)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close: () => controller.abort(),
+  };
 }
 
 /** A browser-like client: keeps the session cookie and sends the CSRF token on writes. */

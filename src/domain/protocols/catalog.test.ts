@@ -18,6 +18,12 @@ describe('the built-in protocols', () => {
     }
   });
 
+  it('page help at once for the emergencies that need another person now', () => {
+    expect(BUILT_IN_PROTOCOLS.filter((p) => p.pagesAtOnce).map((p) => p.key)).toEqual([
+      'imminent-risk-to-self', 'threat-to-others', 'medical-emergency', 'telehealth-disconnection',
+    ]);
+  });
+
   it('cite a source on every step, and reload from their JSON unchanged', () => {
     for (const p of BUILT_IN_PROTOCOLS) {
       for (const s of p.steps) expect(s.source, `${p.key}/${s.id}`).toMatch(/\S/);

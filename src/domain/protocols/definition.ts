@@ -89,6 +89,8 @@ export const ProtocolSchema = z.strictObject({
   title: text,
   discreetTitle: text,
   source: text,
+  /** Help is paged the moment the protocol opens (DESIGN.md "Paging"), not only when a step asks. */
+  pagesAtOnce: z.boolean().default(false),
   parameters: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/), ParameterSchema).default({}),
   steps: z.array(StepSchema).min(1),
 });

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { TimelineKind } from './incidents.table.ts';
 import type { Database } from '../../server/database.ts';
 
 type Db = Kysely<Database>;
@@ -19,4 +20,95 @@ export async function incidentAudience(db: Db, practiceId: string, incidentId: s
     union select pr.user_id from page_recipients pr join pages p on p.practice_id = pr.practice_id and p.id = pr.page_id
       where p.practice_id = ${practiceId} and p.incident_id = ${incidentId}`.execute(db);
   return rows.map((r) => r.user_id);
+}
+
+export interface IncidentAccessRow {
+  id: string;
+  client_id: string;
+  session_id: string | null;
+  status: 'open' | 'closed';
+  opened_by: string;
+  opened_at: Date;
+  assigned: string[];
+  paged: string[];
+}
+
+/** An incident with what the access rule needs: the client's clinicians and everyone paged for it. */
+export async function findIncidentForAccess(db: Db, practiceId: string, incidentId: string): Promise<IncidentAccessRow | undefined> {
+  const { rows } = await sql<IncidentAccessRow>`
+    select i.id, i.client_id, i.session_id, i.status, i.opened_by, i.opened_at,
+      array(select cc.clinician_id from client_clinicians cc where cc.practice_id = i.practice_id and cc.client_id = i.client_id) as assigned,
+      array(select distinct pr.user_id from page_recipients pr join pages p on p.practice_id = pr.practice_id and p.id = pr.page_id
+            where p.practice_id = i.practice_id and p.incident_id = i.id) as paged
+    from incidents i where i.practice_id = ${practiceId} and i.id = ${incidentId}`.execute(db);
+  return rows[0];
+}
+
+export interface NewTimelineEntry {
+  at: Date;
+  actorUserId: string | null;
+  runId: string | null;
+  stepId: string | null;
+  kind: TimelineKind;
+  what: string;
+}
+
+export async function insertTimeline(db: Db, practiceId: string, incidentId: string, entries: NewTimelineEntry[]) {
+  if (entries.length === 0) return [];
+  return db.insertInto('incident_timeline').values(entries.map((e) => ({
+    practice_id: practiceId, incident_id: incidentId, at: e.at, actor_user_id: e.actorUserId, run_id: e.runId, step_id: e.stepId, kind: e.kind, what: e.what,
+  }))).returning(['seq', 'at', 'actor_user_id', 'run_id', 'step_id', 'kind', 'what']).execute();
+}
+
+export async function lockRun(db: Db, practiceId: string, incidentId: string, runId: string) {
+  return db.selectFrom('protocol_runs').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId)
+    .where('id', '=', runId).forUpdate().executeTakeFirst();
+}
+
+export async function lockIncident(db: Db, practiceId: string, incidentId: string) {
+  return db.selectFrom('incidents').selectAll().where('practice_id', '=', practiceId).where('id', '=', incidentId).forUpdate().executeTakeFirst();
+}
+
+export async function findRunEvent(db: Db, practiceId: string, eventId: string) {
+  return db.selectFrom('run_events').selectAll().where('practice_id', '=', practiceId).where('id', '=', eventId).executeTakeFirst();
+}
+
+export async function practiceParameterOverrides(db: Db, practiceId: string): Promise<Map<string, Record<string, number>>> {
+  const rows = await db.selectFrom('protocol_parameters').select(['protocol_key', 'values']).where('practice_id', '=', practiceId).execute();
+  return new Map(rows.map((r) => [r.protocol_key, r.values]));
+}
+
+export async function overridesFor(db: Db, practiceId: string, protocolKey: string): Promise<Record<string, number>> {
+  const row = await db.selectFrom('protocol_parameters').select('values').where('practice_id', '=', practiceId)
+    .where('protocol_key', '=', protocolKey).executeTakeFirst();
+  return row?.values ?? {};
+}
+
+/** Everything the incident view shows, read in parallel. */
+export async function readIncidentParts(db: Db, practiceId: string, incidentId: string) {
+  const names = (ids: (string | null)[]) => ids.filter((x): x is string => x !== null);
+  const [incident, runs, timeline, pages, recipients, disclosures, followUps] = await Promise.all([
+    db.selectFrom('incidents as i')
+      .innerJoin('clients as c', (j) => j.onRef('c.practice_id', '=', 'i.practice_id').onRef('c.id', '=', 'i.client_id'))
+      .leftJoin('therapy_sessions as s', (j) => j.onRef('s.practice_id', '=', 'i.practice_id').onRef('s.id', '=', 'i.session_id'))
+      .selectAll('i')
+      .select(sql<string>`coalesce(c.preferred_name, c.legal_name)`.as('client_name'))
+      .select(['s.modality', 's.client_location', 's.callback_phone', 's.location_id'])
+      .where('i.practice_id', '=', practiceId).where('i.id', '=', incidentId).executeTakeFirstOrThrow(),
+    db.selectFrom('protocol_runs').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId).orderBy('started_at').orderBy('id').execute(),
+    db.selectFrom('incident_timeline').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId).orderBy('seq').execute(),
+    db.selectFrom('pages').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId).orderBy('created_at').execute(),
+    db.selectFrom('page_recipients as pr').innerJoin('pages as p', (j) => j.onRef('p.practice_id', '=', 'pr.practice_id').onRef('p.id', '=', 'pr.page_id'))
+      .selectAll('pr').where('p.practice_id', '=', practiceId).where('p.incident_id', '=', incidentId).orderBy('pr.notified_at').execute(),
+    db.selectFrom('disclosures').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId).orderBy('disclosed_at').execute(),
+    db.selectFrom('follow_up_tasks').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId).orderBy('due_at').execute(),
+  ]);
+  const userIds = new Set<string>([
+    ...names([incident.opened_by, incident.closed_by]), ...names(timeline.map((t) => t.actor_user_id)),
+    ...pages.flatMap((p) => names([p.requested_by, p.acknowledged_by])), ...recipients.map((r) => r.user_id), ...followUps.map((f) => f.assigned_to),
+  ]);
+  const users = userIds.size
+    ? await db.selectFrom('users').select(['id', 'name']).where('practice_id', '=', practiceId).where('id', 'in', [...userIds]).execute()
+    : [];
+  return { incident, runs, timeline, pages, recipients, disclosures, followUps, userNames: new Map(users.map((u) => [u.id, u.name])) };
 }

@@ -34,7 +34,7 @@ const createBody = z.strictObject({
 const patchBody = z.strictObject(editable).partial()
   .refine((b) => Object.values(b).some((v) => v !== undefined), 'Change at least one field');
 
-const crisisResource = z.object({
+export const crisisResource = z.object({
   kind: z.enum(['emergency', 'crisis_line', 'mobile_crisis', 'emergency_department', 'poison_control']),
   label: z.string(), phone: z.string().nullable(), address: z.string().nullable(),
 });

@@ -30,6 +30,9 @@ export interface DayFilter {
  */
 export async function findDayAppointments(db: Db, f: DayFilter) {
   let query = db.selectFrom('appointments as a')
+    // At most one session per appointment (therapy_sessions unique (practice_id, appointment_id)).
+    .leftJoin('therapy_sessions as ts', (j) => j.onRef('ts.practice_id', '=', 'a.practice_id').onRef('ts.appointment_id', '=', 'a.id'))
+    .select(['ts.id as session_id', 'ts.started_at as session_started_at', 'ts.ended_at as session_ended_at'])
     .select((eb) => [
       'a.id', 'a.starts_at', 'a.minutes', 'a.modality', 'a.status', 'a.location_id', 'a.clinician_id', 'a.client_id',
       eb.selectFrom('clients as c').select('c.risk_level')

@@ -11,12 +11,12 @@ const named = z.object({ id: z.string(), name: z.string() });
 
 /** A schedule has no business outside this century; the bound also keeps dates sane for the database. */
 const scheduleDate = calendarDate.refine((d) => d >= '2000-01-01' && d <= '2099-12-31', 'Use a date between 2000 and 2099');
-const startsAt = z.iso.datetime({ offset: true }).refine((v) => {
+export const startsAt = z.iso.datetime({ offset: true }).refine((v) => {
   const year = new Date(v).getUTCFullYear();
   return Number.isNaN(year) || (year >= 2000 && year <= 2099); // a malformed value is reported once, above
 }, 'Use a date and time between 2000 and 2099, with its offset, e.g. 2026-03-08T09:00:00-08:00');
 // The appointments table's own bounds.
-const minutes = z.number().int().min(5).max(480);
+export const minutes = z.number().int().min(5).max(480);
 
 const readiness = z.object({
   safetyPlan: z.boolean(),
@@ -33,6 +33,8 @@ const dayAppointment = z.object({
     riskLevel: z.enum(['unknown', 'none', 'low', 'moderate', 'high']).optional(),
     readiness: readiness.optional(),
   }),
+  // The session started from the appointment, or null; only for the client's care team.
+  session: z.object({ id: z.string(), startedAt: z.string(), endedAt: z.string().nullable() }).nullable().optional(),
 });
 const clientAppointment = z.object({
   id: z.string(), startsAt: z.string(), minutes: z.number(), modality, status, location: named.nullable(), clinician: named,

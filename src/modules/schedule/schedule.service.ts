@@ -21,6 +21,14 @@ const isClinician = (actor: Actor) => actor.role === 'clinician' || actor.role =
 /** A row of the day: the appointment, and for the care team the client's risk and readiness (minimum necessary). */
 export interface DayAppointment extends ClientAppointment {
   client: { id: string; name: string; riskLevel?: RiskLevel | 'unknown'; readiness?: ClientReadiness };
+  /** The session started from the appointment (care team only). */
+  session?: DaySession | null;
+}
+
+export interface DaySession {
+  id: string;
+  startedAt: string;
+  endedAt: string | null;
 }
 
 export interface ScheduleDay {
@@ -58,8 +66,16 @@ export async function readDay(db: Db, auth: AuthContext, query: { date: string; 
       location: r.location_id && r.location_name !== null ? { id: r.location_id, name: r.location_name } : null,
       clinician: { id: r.clinician_id, name: r.clinician_name },
       client: { id: r.client_id, name: r.client_name, ...clinical.get(r.client_id) },
+      // Whether the session ran: for the care team only, like the clinical fields.
+      ...(r.on_care_team ? { session: sessionOf(r) } : {}),
     })),
   };
+}
+
+function sessionOf(r: { session_id: string | null; session_started_at: Date | null; session_ended_at: Date | null }): DaySession | null {
+  return r.session_id !== null && r.session_started_at !== null
+    ? { id: r.session_id, startedAt: r.session_started_at.toISOString(), endedAt: r.session_ended_at?.toISOString() ?? null }
+    : null;
 }
 
 /**
@@ -142,24 +158,32 @@ export interface BookingInput {
 }
 
 export async function bookAppointment(db: Db, auth: AuthContext, input: BookingInput, ip: string | null): Promise<{ id: string }> {
-  const practiceId = auth.practice.id;
   await authorizeClient(db, auth, input.clientId, 'appointments.book', ip);
   const slot: repo.AppointmentSlot = {
     clinicianId: input.clinicianId, startsAt: new Date(input.startsAt), minutes: input.minutes, modality: input.modality,
     locationId: input.locationId ?? null,
   };
   requireLocationWhenInPerson(slot);
-  return db.transaction().execute(async (trx) => {
-    await checkSlot(trx, auth, input.clientId, slot, null);
-    const id = randomUUID();
-    await repo.insertAppointment(trx, { ...slot, practiceId, id, clientId: input.clientId, createdBy: auth.user.id });
-    await appendAuditEvent(trx, {
-      practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.book', resourceType: 'appointment',
-      resourceId: id, clientId: input.clientId, ip, outcome: 'success',
-      detail: { clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), minutes: slot.minutes, modality: slot.modality, locationId: slot.locationId },
-    });
-    return { id };
+  return db.transaction().execute((trx) => bookWithin(trx, auth, input.clientId, slot, ip));
+}
+
+/**
+ * Books inside the caller's transaction, with the checks, schedule lock and audit event
+ * of any booking (ending a session early books its reschedule this way). The caller
+ * has authorized the booking for this client.
+ */
+export async function bookWithin(trx: Transaction<Database>, auth: AuthContext, clientId: string, slot: repo.AppointmentSlot, ip: string | null, detail: Record<string, unknown> = {}): Promise<{ id: string }> {
+  const practiceId = auth.practice.id;
+  requireLocationWhenInPerson(slot);
+  await checkSlot(trx, auth, clientId, slot, null);
+  const id = randomUUID();
+  await repo.insertAppointment(trx, { ...slot, practiceId, id, clientId, createdBy: auth.user.id });
+  await appendAuditEvent(trx, {
+    practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.book', resourceType: 'appointment',
+    resourceId: id, clientId, ip, outcome: 'success',
+    detail: { clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), minutes: slot.minutes, modality: slot.modality, locationId: slot.locationId, ...detail },
   });
+  return { id };
 }
 
 export interface MoveInput {

@@ -2,6 +2,7 @@
 // times we show for it. Times are the practice's wall clock, never the device's.
 import { ApiError, type Problem } from '../api.ts';
 import type { Readiness, RiskLevel } from '../clients/client.ts';
+import type { DaySession } from '../session/session.ts';
 import { localDate, localTimeToInstant } from '../../domain/zoned-time.ts';
 
 export type Modality = 'in_person' | 'telehealth';
@@ -21,6 +22,8 @@ export interface DayAppointment {
   location: Named | null;
   clinician: Named;
   client: Named & { riskLevel?: RiskLevel | 'unknown'; readiness?: Readiness };
+  /** The session started from this appointment, or null; only for the client's care team. */
+  session?: DaySession | null;
 }
 
 export interface ScheduleDay {

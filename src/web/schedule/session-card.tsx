@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { ReadinessChips, RiskBadge } from '../clients/badges.tsx';
+import { SessionControl } from '../session/start-session.tsx';
 import { AppointmentActions } from './appointment-actions.tsx';
 import { formatTimeRange, modalityWords, onCareTeam, type DayAppointment } from './schedule.ts';
 
@@ -10,10 +11,12 @@ interface Props {
   showClinician: boolean;
   canChange: boolean;
   onChanged: (message: string) => void;
+  /** My own appointment with my client: start or open its session (starting only today). */
+  session?: { canStart: boolean } | undefined;
 }
 
 /** One session of the day: when, who, where, and for the care team the client's risk and readiness. */
-export function SessionCard({ appointment: a, timeZone, showClinician, canChange, onChanged }: Props) {
+export function SessionCard({ appointment: a, timeZone, showClinician, canChange, onChanged, session }: Props) {
   const cancelled = a.status === 'cancelled';
   const careTeam = onCareTeam(a);
   const timeId = `session-${a.id}-time`;
@@ -38,6 +41,7 @@ export function SessionCard({ appointment: a, timeZone, showClinician, canChange
             {a.client.readiness && <ReadinessChips readiness={a.client.readiness} label={`Readiness of ${a.client.name}`} />}
           </div>
         )}
+        {session && !cancelled && <SessionControl appointment={a} timeZone={timeZone} canStart={session.canStart} describedBy={`${timeId} ${nameId}`} />}
         {canChange && !cancelled && <AppointmentActions appointment={a} timeZone={timeZone} describedBy={`${timeId} ${nameId}`} onChanged={onChanged} />}
       </div>
     </li>

@@ -8,7 +8,7 @@ import { can, useMe } from '../session.tsx';
 import { Loading, ProblemAlert, usePageTitle } from '../ui.tsx';
 import { BookAppointmentForm } from './book-form.tsx';
 import { DaySwitcher } from './day-switcher.tsx';
-import { countWords, formatLongDay, hasOwnDay, isDay, onCareTeam, type Named } from './schedule.ts';
+import { countWords, formatLongDay, hasOwnDay, isDay, onCareTeam, type DayAppointment, type Named } from './schedule.ts';
 import { SessionCard } from './session-card.tsx';
 import { useClinicianChoices, useLocations, useScheduleDay } from './use-schedule.ts';
 
@@ -105,6 +105,8 @@ export function TodayPage() {
   }, []);
 
   const isToday = date === today;
+  // Only the clinician whose appointment it is runs its session.
+  const runsSession = (a: DayAppointment) => a.clinician.id === me.user.id && onCareTeam(a) && can(me, 'session.run');
   const appointments = day?.appointments ?? [];
   const bookingClinician = ownDay && whose ? { id: whose, name: whose === me.user.id ? me.user.name : (whoseName ?? 'this clinician') } : null;
 
@@ -167,6 +169,7 @@ export function TodayPage() {
                   showClinician={!whose}
                   canChange={canBook && (!ownDay || onCareTeam(a))}
                   onChanged={changed}
+                  session={runsSession(a) ? { canStart: isToday } : undefined}
                 />
               ))}
             </ol>

@@ -11,6 +11,7 @@ export const imminentRiskToSelf: ProtocolInput = {
   title: 'Imminent risk to self',
   discreetTitle: 'Check-in support',
   source: 'DESIGN.md protocol 1; seeds 001, 004; C-SSRS screener (Posner et al.)',
+  pagesAtOnce: true,
   parameters: {
     highContactHours: { default: 24, min: 1, max: 24, unit: 'hours', description: 'High risk: contact the client again within this many hours' },
     moderateContactHours: { default: 24, min: 1, max: 48, unit: 'hours', description: 'Moderate risk: contact the client within this many hours' },

@@ -6,6 +6,7 @@ export const medicalEmergency: ProtocolInput = {
   title: 'Medical emergency in the room',
   discreetTitle: 'Pause session',
   source: 'DESIGN.md protocol 3; seed 002',
+  pagesAtOnce: true,
   parameters: {
     checkInHours: { default: 24, min: 1, max: 72, unit: 'hours', description: 'Check in with the client within this many hours (next day)' },
   },

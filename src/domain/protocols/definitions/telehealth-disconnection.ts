@@ -9,6 +9,7 @@ export const telehealthDisconnection: ProtocolInput = {
   title: 'Telehealth disconnection while at risk',
   discreetTitle: 'Connection issue',
   source: 'DESIGN.md protocol 8',
+  pagesAtOnce: true,
   parameters: {
     reconnectMinutes: { default: 2, min: 1, max: 10, unit: 'minutes', description: 'How long to try reconnecting before calling' },
   },

@@ -10,6 +10,7 @@ export const threatToOthers: ProtocolInput = {
   title: 'Threat to others — duty to protect',
   discreetTitle: 'Consultation notes',
   source: 'DESIGN.md protocol 2; seed 004; Cal. Civ. Code 43.92; Cal. Welf. & Inst. Code 8105(c)',
+  pagesAtOnce: true,
   parameters: {},
   steps: [
     { id: 'exact-words', kind: 'documentation', field: 'exact_words', prompt: "Write the client's words exactly as said", title: "Write down the client's exact words", discreetTitle: 'Notes', required: true, source: 'seed 004; Cal. Civ. Code 43.92(a)' },

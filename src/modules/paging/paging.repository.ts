@@ -1,0 +1,164 @@
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../server/database.ts';
+import type { EscalationPolicy, EscalationTarget } from '../../domain/escalation.ts';
+import type { TimelineKind } from '../incidents/incidents.table.ts';
+import type { Page, PageRecipientTable, PageStatus } from './paging.table.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+// --- the policy -----------------------------------------------------------------------
+
+export async function findPolicy(db: Db, practiceId: string) {
+  return db.selectFrom('escalation_policies').select(['levels', 'rounds', 'on_call_user_ids', 'updated_by', 'updated_at'])
+    .where('practice_id', '=', practiceId).executeTakeFirst();
+}
+
+export async function savePolicy(db: Db, practiceId: string, policy: EscalationPolicy, updatedBy: string, at: Date) {
+  const values = { levels: JSON.stringify(policy.levels), rounds: policy.rounds, on_call_user_ids: policy.onCallUserIds, updated_by: updatedBy, updated_at: at };
+  await db.insertInto('escalation_policies').values({ practice_id: practiceId, ...values })
+    .onConflict((oc) => oc.column('practice_id').doUpdateSet(values)).execute();
+}
+
+/** Active people of the practice among `ids`, with their role. */
+export async function findUsers(db: Db, practiceId: string, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('users').select(['id', 'name', 'role', 'active'])
+    .where('practice_id', '=', practiceId).where('id', 'in', [...ids]).orderBy('name').execute();
+}
+
+// --- who a level pages ------------------------------------------------------------------
+
+/**
+ * The people each kind of level would page now: the requester's supervisors, the
+ * on-call clinicians and supervisors, the owners. Only active people; never the requester.
+ */
+export async function findTargets(db: Db, practiceId: string, requestedBy: string, onCallUserIds: readonly string[]) {
+  const { rows } = await sql<{ target: EscalationTarget; id: string; name: string }>`
+    select 'supervisor' as target, u.id, u.name from supervision s
+      join users u on u.practice_id = s.practice_id and u.id = s.supervisor_id
+      where s.practice_id = ${practiceId} and s.clinician_id = ${requestedBy} and u.active and u.id <> ${requestedBy}
+    union all
+    select 'on_call', u.id, u.name from users u
+      where u.practice_id = ${practiceId} and u.id = any(${[...onCallUserIds]}::uuid[]) and u.active
+        and u.role in ('clinician', 'supervisor') and u.id <> ${requestedBy}
+    union all
+    select 'owner', u.id, u.name from users u
+      where u.practice_id = ${practiceId} and u.role = 'owner' and u.active and u.id <> ${requestedBy}
+    order by target, name, id`.execute(db);
+  return rows;
+}
+
+// --- incidents as paging sees them ------------------------------------------------------
+
+/**
+ * Takes the incident for paging (so two requests for help cannot both create a page)
+ * and says whether a page is already open. FOR NO KEY UPDATE: rows that merely
+ * reference the incident (timeline entries, notes) are not held up.
+ */
+export async function lockIncident(trx: Transaction<Database>, practiceId: string, incidentId: string) {
+  return trx.selectFrom('incidents as i')
+    .select(['i.id', 'i.client_id', 'i.status', 'i.protocol_key'])
+    .select((eb) => eb.selectFrom('pages as p').select('p.id')
+      .whereRef('p.practice_id', '=', 'i.practice_id').whereRef('p.incident_id', '=', 'i.id').where('p.status', '=', 'open')
+      .orderBy('p.created_at', 'desc').limit(1).as('open_page_id'))
+    .where('i.practice_id', '=', practiceId).where('i.id', '=', incidentId)
+    .forNoKeyUpdate().executeTakeFirst();
+}
+
+export async function findUserName(db: Db, practiceId: string, userId: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('name').where('practice_id', '=', practiceId).where('id', '=', userId).executeTakeFirst();
+  return row?.name ?? null;
+}
+
+// --- pages ------------------------------------------------------------------------------
+
+export async function insertPage(trx: Transaction<Database>, page: Insertable<Database['pages']>) {
+  await trx.insertInto('pages').values(page).execute();
+}
+
+export async function lockPage(trx: Transaction<Database>, practiceId: string, pageId: string): Promise<(Page & { client_id: string; incident_status: 'open' | 'closed' }) | undefined> {
+  return trx.selectFrom('pages as p')
+    .innerJoin('incidents as i', (j) => j.onRef('i.practice_id', '=', 'p.practice_id').onRef('i.id', '=', 'p.incident_id'))
+    .selectAll('p').select(['i.client_id', 'i.status as incident_status'])
+    .where('p.practice_id', '=', practiceId).where('p.id', '=', pageId)
+    .forUpdate('p').executeTakeFirst();
+}
+
+export async function updatePage(trx: Transaction<Database>, practiceId: string, pageId: string, patch: {
+  status?: PageStatus; level?: number; round?: number; next_escalation_at?: Date | null; acknowledged_by?: string | null; acknowledged_at?: Date | null;
+}) {
+  await trx.updateTable('pages').set(patch).where('practice_id', '=', practiceId).where('id', '=', pageId).execute();
+}
+
+export async function insertRecipients(trx: Transaction<Database>, rows: Insertable<PageRecipientTable>[]) {
+  if (rows.length === 0) return;
+  await trx.insertInto('page_recipients').values(rows).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Everyone notified for a page so far, once each. */
+export async function recipientIds(db: Db, practiceId: string, pageId: string): Promise<string[]> {
+  const rows = await db.selectFrom('page_recipients').select('user_id').distinct()
+    .where('practice_id', '=', practiceId).where('page_id', '=', pageId).execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function openPagesOfIncident(trx: Transaction<Database>, practiceId: string, incidentId: string) {
+  return trx.selectFrom('pages').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId)
+    .where('status', 'in', ['open', 'exhausted']).orderBy('created_at').forUpdate().execute();
+}
+
+export async function insertTimeline(trx: Transaction<Database>, rows: {
+  practiceId: string; incidentId: string; at: Date; actorUserId: string | null; kind?: TimelineKind; what: string;
+}[]) {
+  if (rows.length === 0) return;
+  await trx.insertInto('incident_timeline').values(rows.map((r) => ({
+    practice_id: r.practiceId, incident_id: r.incidentId, at: r.at, actor_user_id: r.actorUserId, run_id: null, step_id: null,
+    kind: r.kind ?? 'page', what: r.what,
+  }))).execute();
+}
+
+// --- pages as their readers see them ----------------------------------------------------
+
+/** A page with what its alert shows: who asked, for which protocol, where. */
+function pageViews(db: Db, practiceId: string) {
+  return db.selectFrom('pages as p')
+    .innerJoin('incidents as i', (j) => j.onRef('i.practice_id', '=', 'p.practice_id').onRef('i.id', '=', 'p.incident_id'))
+    .innerJoin('users as r', (j) => j.onRef('r.practice_id', '=', 'p.practice_id').onRef('r.id', '=', 'p.requested_by'))
+    .leftJoin('users as a', (j) => j.onRef('a.practice_id', '=', 'p.practice_id').onRef('a.id', '=', 'p.acknowledged_by'))
+    .leftJoin('therapy_sessions as s', (j) => j.onRef('s.practice_id', '=', 'i.practice_id').onRef('s.id', '=', 'i.session_id'))
+    .leftJoin('locations as l', (j) => j.onRef('l.practice_id', '=', 's.practice_id').onRef('l.id', '=', 's.location_id'))
+    .select([
+      'p.id', 'p.incident_id', 'p.status', 'p.reason', 'p.created_at', 'p.requested_by', 'r.name as requested_by_name', 'p.level', 'p.round',
+      'p.acknowledged_by', 'a.name as acknowledged_by_name', 'p.acknowledged_at', 'p.next_escalation_at',
+      'i.protocol_key', 'i.client_id', 's.modality', 'l.name as location_name', 'l.address as location_address',
+    ])
+    .where('p.practice_id', '=', practiceId);
+}
+export type PageViewRow = Awaited<ReturnType<ReturnType<typeof pageViews>['execute']>>[number];
+
+export async function findPageViews(db: Db, practiceId: string, pageIds: readonly string[]): Promise<PageViewRow[]> {
+  if (pageIds.length === 0) return [];
+  return pageViews(db, practiceId).where('p.id', 'in', [...pageIds]).orderBy('p.created_at', 'desc').execute();
+}
+
+/** Pages still waiting for an answer that this person was notified of, newest first. */
+export async function findPagesForUser(db: Db, practiceId: string, userId: string): Promise<PageViewRow[]> {
+  return pageViews(db, practiceId)
+    .where('p.status', 'in', ['open', 'exhausted'])
+    .where((eb) => eb.exists(eb.selectFrom('page_recipients as pr').select(sql`1`.as('one'))
+      .whereRef('pr.practice_id', '=', 'p.practice_id').whereRef('pr.page_id', '=', 'p.id').where('pr.user_id', '=', userId)))
+    .orderBy('p.created_at', 'desc').limit(50).execute();
+}
+
+export async function findIncidentPageViews(db: Db, practiceId: string, incidentId: string): Promise<PageViewRow[]> {
+  return pageViews(db, practiceId).where('p.incident_id', '=', incidentId).orderBy('p.created_at').execute();
+}
+
+export async function findRecipientsOfPages(db: Db, practiceId: string, pageIds: readonly string[]) {
+  if (pageIds.length === 0) return [];
+  return db.selectFrom('page_recipients as pr')
+    .innerJoin('users as u', (j) => j.onRef('u.practice_id', '=', 'pr.practice_id').onRef('u.id', '=', 'pr.user_id'))
+    .select(['pr.page_id', 'pr.user_id', 'u.name', 'pr.level', 'pr.round', 'pr.notified_at'])
+    .where('pr.practice_id', '=', practiceId).where('pr.page_id', 'in', [...pageIds])
+    .orderBy('pr.notified_at').orderBy('pr.round').orderBy('pr.level').orderBy('u.name').execute();
+}
