@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/server/database.ts';
 import { ACTIONS, can, mayAttempt, ROLES, type Action, type Actor, type Role } from '../../src/domain/permissions.ts';
 import { Browser, createTestApp } from '../support/app.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../support/fixtures.ts';
@@ -59,16 +62,55 @@ const CALLS: Record<Action, (w: World) => Call> = {
 // Writing a safety plan needs the plan's current version first; done in its own test below.
 const READ_FIRST = new Set<Action>(['client.safety_plan.write']);
 
+/**
+ * The client's care-team resources the walk acts on, made by the clinician through the
+ * API: a session, an incident that paged the supervisor, and one open follow-up per role
+ * (completing one is a one-time act).
+ */
+async function careTeamResources(app: FastifyInstance, db: Db, p: FixturePractice, clientId: string) {
+  const clinician = new Browser(app);
+  await clinician.signIn(p.users.clinician.email, FIXTURE_PASSWORD);
+  const booked = await clinician.post('/api/appointments', { clientId, clinicianId: p.users.clinician.id, startsAt: '2026-11-30T17:00:00Z', minutes: 50, modality: 'telehealth' });
+  if (booked.statusCode !== 201) throw new Error(`walk booking failed: ${booked.body}`);
+  const session = await clinician.post(`/api/appointments/${booked.json().id}/session`, { clientLocation: '12 Example Street, Oakland, CA', callbackPhone: '+15105550100' });
+  const incidentId = randomUUID();
+  const opened = await clinician.post('/api/incidents', { id: incidentId, runId: randomUUID(), clientId, protocolKey: 'medical-emergency' });
+  if (session.statusCode !== 201 || opened.statusCode !== 201) throw new Error(`walk set-up failed: ${session.body} ${opened.body}`);
+  const followUpIds = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    followUpIds[role] = randomUUID();
+    await db.insertInto('follow_up_tasks').values({
+      practice_id: p.practiceId, id: followUpIds[role], client_id: clientId, incident_id: incidentId, run_id: null, step_id: null,
+      kind: 'walk', title: `Walk follow-up (${role})`, due_at: new Date(), assigned_to: p.users.clinician.id, done_at: null, done_by: null, note: null,
+    }).execute();
+  }
+  return { sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds };
+}
+
 describe('every role through every action, over HTTP', async () => {
   const { app, db } = await createTestApp();
+  const signedInBrowser = async (email: string) => {
+    const b = new Browser(app);
+    await b.signIn(email, FIXTURE_PASSWORD);
+    return b;
+  };
   const practice = await createPractice(db);
   const other = await createPractice(db, 'Other');
   const client = await createClient(db, practice, { name: 'Walk Reyes' }); // on the clinician's care team
+  const resources = await careTeamResources(app, db, practice, client.id);
+  const world = (role: Role, n: number): World => ({
+    p: practice, clientId: client.id, role, n, sessionId: resources.sessionId, incidentId: resources.incidentId, pageId: resources.pageId,
+    followUpId: resources.followUpIds[role], newId: randomUUID(), newRunId: randomUUID(),
+  });
   const actorOf = (role: Role): Actor => ({
     role, userId: practice.users[role].id, practiceId: practice.practiceId,
     superviseeIds: role === 'supervisor' ? [practice.users.clinician.id] : [],
   });
-  const clientScoped = (call: Call) => call.url.includes(client.id) || JSON.stringify(call.body ?? {}).includes(client.id);
+  // A request about the client's record, or something of it (a session, an incident, its page, a follow-up).
+  const clientScoped = (call: Call) => [client.id, resources.sessionId, resources.incidentId, resources.pageId, ...Object.values(resources.followUpIds)]
+    .some((id) => call.url.includes(id)) || JSON.stringify(call.body ?? {}).includes(client.id);
+  // Only the supervisor was paged (level 1 of the default escalation policy).
+  const clientResource = { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id], pagedUserIds: [practice.users.supervisor.id] };
 
   it('has a request for every action', () => {
     expect(Object.keys(CALLS).sort()).toEqual([...ACTIONS].sort());
@@ -81,15 +123,15 @@ describe('every role through every action, over HTTP', async () => {
       for (const action of ACTIONS.filter((a) => !READ_FIRST.has(a))) {
         const browser = new Browser(app);
         await browser.signIn(practice.users[role].email, FIXTURE_PASSWORD);
-        const call = CALLS[action]({ p: practice, clientId: client.id, role, n: n++ });
+        const call = CALLS[action](world(role, n++));
         const res = await browser.request(call.method, call.url, call.body);
-        const allowed = clientScoped(call)
-          ? can(action, actorOf(role), { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id] })
-          : mayAttempt(action, actorOf(role));
+        const allowed = clientScoped(call) ? can(action, actorOf(role), clientResource) : mayAttempt(action, actorOf(role));
         if (allowed) {
           expect(res.statusCode, `${role} ${action}: ${res.body}`).toBeLessThan(300);
         } else {
-          expect(res.statusCode, `${role} ${action}`).toBe(clientScoped(call) ? 404 : 403);
+          // A role that may never do this is told so (403) unless the URL names something of a client (404, nothing disclosed).
+          const namesClientThing = clientScoped(call) && (mayAttempt(action, actorOf(role)) || !JSON.stringify(call.body ?? {}).includes(client.id));
+          expect(res.statusCode, `${role} ${action}`).toBe(namesClientThing ? 404 : 403);
           refused.push(action);
         }
       }
@@ -145,6 +187,32 @@ describe('every role through every action, over HTTP', async () => {
     expect(after.n).toBe(before.n);
   });
 
+  it("nobody reaches another practice's sessions, incidents, pages or follow-ups by their ids", async () => {
+    const foreignClient = await createClient(db, other, { name: 'Foreign Walk' });
+    const foreign = await careTeamResources(app, db, other, foreignClient.id);
+    const ids: Record<string, string> = {
+      sessionId: foreign.sessionId, incidentId: foreign.incidentId, pageId: foreign.pageId, followUpId: foreign.followUpIds.clinician,
+      runId: '00000000-0000-4000-8000-000000000001', stepOutId: '00000000-0000-4000-8000-000000000001',
+    };
+    const spec = (await (await signedInBrowser(practice.users.owner.email)).get('/api/openapi.json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(spec.paths).filter(([path]) => /\{(sessionId|incidentId|pageId|followUpId)\}/.test(path))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method: method.toUpperCase() as Call['method'] })));
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const before = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('practice_id', '=', other.practiceId).executeTakeFirstOrThrow();
+    for (const role of ROLES) {
+      const browser = await signedInBrowser(practice.users[role].email);
+      for (const route of routes) {
+        const url = route.path.replace(/\{([^}]+)\}/g, (_m, name: string) => ids[name] ?? '00000000-0000-4000-8000-000000000001');
+        const res = await browser.request(route.method, url, route.method === 'GET' ? undefined : {});
+        expect([400, 404], `${role} ${route.method} ${url}: ${res.statusCode}`).toContain(res.statusCode);
+      }
+    }
+    const after = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('practice_id', '=', other.practiceId).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+    const untouched = await db.selectFrom('pages').select(['status']).where('id', '=', foreign.pageId).executeTakeFirstOrThrow();
+    expect(untouched.status).toBe('open');
+  });
+
   it("an admin cannot reach another practice's people by their ids", async () => {
     const admin = new Browser(app);
     await admin.signIn(practice.users.admin.email, FIXTURE_PASSWORD);
@@ -156,7 +224,7 @@ describe('every role through every action, over HTTP', async () => {
 
   it('without signing in, every action is refused with 401', async () => {
     for (const action of ACTIONS) {
-      const call = CALLS[action]({ p: practice, clientId: client.id, role: 'owner', n: 0 });
+      const call = CALLS[action](world('owner', 0));
       const res = await new Browser(app).request(call.method, call.url, call.body);
       expect(res.statusCode, action).toBe(401);
     }

@@ -24,9 +24,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await live.start();
   const app = await buildApp({ db, jobs, live, config: loadConfig({ HOLDSPACE_LOG_LEVEL: 'silent', ...env }) });
   afterAll(async () => {
-    await app.close();
-    await live.stop();
-    await jobs.stop();
+    console.log('DEBUG A close start'); await app.close();
+    console.log('DEBUG A app closed'); await live.stop();
+    console.log('DEBUG A live stopped'); await jobs.stop();
+    console.log('DEBUG A jobs stopped');
   });
   return { app, db, url, jobs, live };
 }

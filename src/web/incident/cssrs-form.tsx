@@ -3,6 +3,7 @@
 // recorded. Source: Posner et al., C-SSRS Screen Version (see src/domain/cssrs.ts).
 import { useId, useState, type FormEvent } from 'react';
 import { checkCssrsAnswers, CSSRS_ITEMS, cssrsItemsToAsk, triageCssrs, type CssrsAnswers, type CssrsItemKey, type CssrsRisk } from '../../domain/cssrs.ts';
+import { withAnswer } from './cssrs-answers.ts';
 import type { StepProps } from './steps/step-props.ts';
 
 const WHY: Record<CssrsRisk, string> = {
@@ -11,14 +12,6 @@ const WHY: Record<CssrsRisk, string> = {
   low: 'Low: a wish to be dead or thoughts of suicide (items 1–2) only.',
   none: 'None: no to every item.',
 };
-
-/** Keeps only the answers to items that are still asked after a change. */
-export function withAnswer(answers: CssrsAnswers, key: CssrsItemKey, yes: boolean): CssrsAnswers {
-  const next: CssrsAnswers = { ...answers, [key]: yes };
-  const asked = new Set(cssrsItemsToAsk(next));
-  for (const k of Object.keys(next) as CssrsItemKey[]) if (!asked.has(k)) delete next[k];
-  return next;
-}
 
 function itemNumber(key: CssrsItemKey): string {
   return key.slice(1);

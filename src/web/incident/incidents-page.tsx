@@ -2,7 +2,7 @@
  * Incidents: the list a supervisor watches (open ones, live), and the closed ones.
  * Incidents opened on this device that the server has not received yet are listed too.
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, isAbort, problemOf, type Problem } from '../api.ts';
 import { subscribeLive } from '../live/live-events.ts';
@@ -61,7 +61,6 @@ export function IncidentsPage() {
   const status: Status = params.get('status') === 'closed' ? 'closed' : 'open';
   const { incidents, problem } = useIncidentList(status);
   const unsent = useUnconfirmedIncidents().filter((r) => !incidents?.some((i) => i.id === r.detail.id));
-  const listId = useId();
   usePageTitle(discreet ? 'Records' : 'Incidents');
   const tz = me.practice.timeZone;
   const title = (key: string) => {
@@ -99,7 +98,7 @@ export function IncidentsPage() {
       ) : incidents.length === 0 ? (
         <p className="muted">{status === 'open' ? 'No open incidents.' : 'No closed incidents.'}</p>
       ) : (
-        <ul className="incident-list" id={listId} aria-label={status === 'open' ? 'Open incidents' : 'Closed incidents'}>
+        <ul className="incident-list" aria-label={status === 'open' ? 'Open incidents' : 'Closed incidents'}>
           {incidents.map((i) => (
             <li key={i.id} className="card incident-row">
               <Link to={`/incidents/${encodeURIComponent(i.id)}`} className="incident-row-title">

@@ -29,7 +29,7 @@ export function PagesPanel({ incidentId, pages, canAsk, discreet, timeZone }: Pr
       {pages.length === 0 ? (
         <p className="muted">Nobody has been paged for this incident.</p>
       ) : (
-        <ul className="page-list">
+        <ul className="paged-list">
           {pages.map((p) => (
             <PageItem key={p.id} page={p} timeZone={timeZone} />
           ))}
@@ -43,8 +43,8 @@ export function PagesPanel({ incidentId, pages, canAsk, discreet, timeZone }: Pr
 function PageItem({ page, timeZone }: { page: PageView; timeZone: string }) {
   const levels = [...new Set(page.recipients.map((r) => `${r.round}:${r.level}`))];
   return (
-    <li className={`page-item page-${page.status}`}>
-      <p className="page-status">
+    <li className={`paged-item paged-${page.status}`}>
+      <p className="paged-status">
         <span className="strong">{STATUS[page.status]}</span>
         {page.acknowledgedBy && page.acknowledgedAt && (
           <>
@@ -57,13 +57,13 @@ function PageItem({ page, timeZone }: { page: PageView; timeZone: string }) {
         {page.reason} · asked by {page.requestedBy.name} at {clockTime(page.createdAt, timeZone)}
       </p>
       {levels.length > 0 && (
-        <ol className="page-levels" aria-label="Who was notified">
+        <ol className="paged-levels" aria-label="Who was notified">
           {levels.map((key) => {
             const [round, level] = key.split(':').map(Number) as [number, number];
             const people = page.recipients.filter((r) => r.round === round && r.level === level);
             return (
               <li key={key}>
-                <span className="page-level">
+                <span className="paged-level">
                   Level {level}
                   {round > 1 ? `, round ${round}` : ''}:
                 </span>{' '}

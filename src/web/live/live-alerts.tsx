@@ -89,9 +89,13 @@ export function LiveAlerts() {
     };
   }, [load, meId]);
 
+  // Each time the stream opens, ask again: a page sent before it was open would otherwise be missed.
   // Without the stream, poll, so a page still arrives within half a minute.
   useEffect(() => {
-    if (liveStatus === 'live') return;
+    if (liveStatus === 'live') {
+      void load();
+      return;
+    }
     const t = window.setInterval(() => void load(), POLL_MS);
     return () => window.clearInterval(t);
   }, [liveStatus, load]);

@@ -253,6 +253,6 @@ export function endedWords(alert: PageAlert): string {
   if (!ended) return '';
   const who = alert.page.requestedBy.name;
   if (ended.status === 'cancelled') return `The page from ${who} was cancelled: it no longer needs you.`;
-  if (ended.byMe) return `You acknowledged the page from ${who}. They can see that help is coming.`;
+  if (ended.byMe) return `You acknowledged the page from ${who}. Open the incident to see where things stand.`;
   return ended.by ? `Acknowledged by ${ended.by.name}: the page from ${who} is answered.` : `The page from ${who} was acknowledged.`;
 }

@@ -128,7 +128,7 @@ function ParametersForm({ protocol, onSaved }: { protocol: ProtocolParameters; o
           {Object.entries(protocol.parameters).map(([name, def]) => (
             <Field
               key={name}
-              label={`${def.description} (${def.unit})`}
+              label={def.description.toLowerCase().includes(def.unit) ? def.description : `${def.description} (${def.unit})`}
               hint={`From ${def.min} to ${def.max}. The protocol suggests ${amountText(def.default, def.unit)}.`}
               type="number"
               inputMode="decimal"
