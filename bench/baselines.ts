@@ -15,7 +15,7 @@ export function percentile(sorted: number[], fraction: number): number {
  * normal (logged, WAL-synced) table, `concurrency` at a time. Every audited request
  * writes at least one row, so this is the ceiling to compare them with.
  */
-export async function insertBaseline(databaseUrl: string, opts: { concurrency: number; seconds: number }): Promise<BenchFigures> {
+export async function insertBaseline(databaseUrl: string, opts: { concurrency: number; seconds: number; id?: string }): Promise<BenchFigures> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -47,10 +47,11 @@ export async function insertBaseline(databaseUrl: string, opts: { concurrency: n
     const elapsed = (performance.now() - measuredFrom) / 1000;
     latencies.sort((a, b) => a - b);
     return {
-      id: 'baseline.pg-insert',
-      name: 'Baseline A: PostgreSQL single-row INSERT (autocommit)',
+      id: opts.id ?? 'baseline.pg-insert',
+      name: `Baseline A: PostgreSQL single-row INSERT (autocommit)${opts.id ? `, ${opts.concurrency} concurrent` : ''}`,
       requestsPerSecond: latencies.length / elapsed,
       p50Ms: percentile(latencies, 0.5),
+      p95Ms: percentile(latencies, 0.95),
       p99Ms: percentile(latencies, 0.99),
       ok: latencies.length,
       non2xx: 0,

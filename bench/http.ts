@@ -7,6 +7,8 @@ export interface BenchFigures {
   /** Requests (or inserts) per second. */
   requestsPerSecond: number;
   p50Ms: number;
+  /** When the generator keeps every latency (not autocannon, whose histogram has no p95). */
+  p95Ms?: number;
   p99Ms: number;
   /** Requests that completed with a 2xx. */
   ok: number;
@@ -24,6 +26,27 @@ export interface BenchFigures {
   /** Set for virtual-user runs (users.ts): each user's think time between requests, uniform [min, max] ms. */
   thinkTimeMs?: [number, number];
   note?: string;
+  /**
+   * The raw-insert baseline (a BenchFigures id) whose rate this row's rate is compared
+   * with; default 'baseline.pg-insert'. Rows are compared at the same concurrency.
+   */
+  baselineId?: string;
+  /**
+   * Set for open-loop runs, which send at a fixed rate whatever the answers: the rate
+   * offered (per second). Their rate is the generator's, not a capacity: no ratio.
+   */
+  offeredRate?: number;
+  /** What was verified after the run (e.g. rows committed against 201 answers); any that fails invalidates the row. */
+  checks?: BenchCheck[];
+  /** Further figures printed under the table, one line each. */
+  details?: string[];
+}
+
+/** A count verified after a run: `actual` must equal `expected`. */
+export interface BenchCheck {
+  what: string;
+  expected: number;
+  actual: number;
 }
 
 export interface LoadOptions {

@@ -21,16 +21,28 @@ export interface BenchReport {
   database: { kind: 'embedded' | 'external'; serverVersion: string };
   settings: Record<string, number>;
   rows: BenchRow[];
-  /** What the app benchmarks ran against, when a benchmark seeded data (a sentence, and table → rows). */
-  dataset?: { description: string; counts: Record<string, number> };
+  /** What the app benchmarks ran against, when a benchmark seeded data (a title, a sentence, and table → rows). */
+  datasets?: { title: string; description: string; counts: Record<string, number> }[];
+  /** Which suites ran (`npm run bench -- emergency` runs one). */
+  suites?: string[];
   /** The machine's 1/5/15-minute load averages at the start and end of the run (other work on it skews figures). */
   loadAverage?: { start: number[]; end: number[] };
   ok: boolean;
 }
 
-export function toRow(f: BenchFigures, insertRate: number | null): BenchRow {
-  // Users who think between requests set their own rate: comparing it with the insert ceiling means nothing.
-  const ratio = insertRate && insertRate > 0 && !f.thinkTimeMs ? f.requestsPerSecond / insertRate : null;
+/** The insert rates of the run's raw-insert baselines, by BenchFigures id. */
+export type InsertRates = Record<string, number>;
+
+export const DEFAULT_BASELINE_ID = 'baseline.pg-insert';
+
+export function insertRatesOf(figures: readonly BenchFigures[]): InsertRates {
+  return Object.fromEntries(figures.filter((f) => f.id.startsWith(DEFAULT_BASELINE_ID)).map((f) => [f.id, f.requestsPerSecond]));
+}
+
+export function toRow(f: BenchFigures, insertRates: InsertRates): BenchRow {
+  // Users who think between requests, and open-loop runs, set their own rate: comparing it with the insert ceiling means nothing.
+  const insertRate = insertRates[f.baselineId ?? DEFAULT_BASELINE_ID];
+  const ratio = insertRate && insertRate > 0 && !f.thinkTimeMs && f.offeredRate === undefined ? f.requestsPerSecond / insertRate : null;
   const figures: Record<Metric, number | null> = {
     requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ratioToInsertRate: ratio,
   };
@@ -42,6 +54,9 @@ export function toRow(f: BenchFigures, insertRate: number | null): BenchRow {
   }
   if (f.errors > 0) problems.push(`${f.errors} connection errors/timeouts/failed queries`);
   if (f.ok === 0) problems.push('no successful requests at all');
+  for (const c of f.checks ?? []) {
+    if (c.actual !== c.expected) problems.push(`check failed: ${c.what}: expected ${c.expected}, found ${c.actual}`);
+  }
   return {
     ...f,
     ratioToInsertRate: ratio,
@@ -70,21 +85,23 @@ export function renderMarkdown(r: BenchReport): string {
   lines.push(`# Holdspace benchmarks`, '');
   lines.push(`${r.startedAt} · ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB · Node ${r.machine.node} · ` +
     `${r.database.kind} PostgreSQL ${r.database.serverVersion}`, '');
-  lines.push('| benchmark | requests/s | p50 ms | p99 ms | ratio to raw insert rate | target | met? | non-2xx / errors |');
-  lines.push('|---|---:|---:|---:|---:|---|---|---|');
+  if (r.suites) lines.push(`Suites: ${r.suites.join(', ')}.`, '');
+  lines.push('| benchmark | requests/s | p50 ms | p95 ms | p99 ms | ratio to raw insert rate | target | met? | non-2xx / errors |');
+  lines.push('|---|---:|---:|---:|---:|---:|---|---|---|');
   for (const row of r.rows) {
     const target = row.verdicts.length ? row.verdicts.map((v) => describeTarget(v.target)).join('; ') : 'none (report only)';
     const met = row.met === 'no target' ? '–' : row.met ? 'yes' : `**NO** (${row.verdicts.filter((v) => !v.met)
       .map((v) => `${describeTarget(v.target)}: got ${num(v.actual, 2)}`).join('; ')})`;
     const errors = row.problems.length ? `**${row.non2xx} / ${row.errors} — ERRORS**` : `${row.non2xx} / ${row.errors}`;
     const latency = (ms: number) => (row.ok === 0 ? '–' : num(ms, 2)); // no 2xx: no latency recorded
-    lines.push(`| ${row.name} | ${rate(row.requestsPerSecond)} | ${latency(row.p50Ms)} | ${latency(row.p99Ms)} | ` +
+    lines.push(`| ${row.name} | ${rate(row.requestsPerSecond)} | ${latency(row.p50Ms)} | ${row.p95Ms === undefined ? '–' : latency(row.p95Ms)} | ${latency(row.p99Ms)} | ` +
       `${num(row.ratioToInsertRate, 3)} | ${target} | ${met} | ${errors} |`);
   }
   lines.push('');
   lines.push(`Settings: ${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')}. ` +
     'Requests/s counts 2xx responses only. Autocannon latencies (every row without think time) have 1 ms resolution. ' +
-    'The ratio is requests/s over Baseline A’s inserts/s in this same run (none for rows with think time, whose rate the users set).');
+    'The ratio is requests/s over the inserts/s of the raw-insert baseline at the same concurrency in this same run (none for rows with ' +
+    'think time or a fixed offered rate, whose rate the generator sets). p95 is shown where the generator keeps every latency.');
   const userRows = r.rows.filter((row) => row.thinkTimeMs);
   if (userRows.length) {
     const [lo, hi] = userRows[0]!.thinkTimeMs!;
@@ -103,15 +120,25 @@ export function renderMarkdown(r: BenchReport): string {
     lines.push('');
   }
   for (const row of r.rows) if (row.note) lines.push(`- ${row.name}: ${row.note}.`);
+  const checked = r.rows.filter((row) => row.checks?.length || row.details?.length);
+  for (const row of checked) {
+    lines.push('', `## ${row.name}`, '');
+    for (const d of row.details ?? []) lines.push(`- ${d}`);
+    if (row.checks?.length) {
+      if (row.details?.length) lines.push('');
+      lines.push('| verified after the run | expected | found | ok? |', '|---|---:|---:|---|');
+      for (const c of row.checks) lines.push(`| ${c.what} | ${c.expected} | ${c.actual} | ${c.actual === c.expected ? 'yes' : '**NO**'} |`);
+    }
+  }
   if (r.loadAverage) {
     const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
     lines.push('', `Load average (1 / 5 / 15 min): ${la(r.loadAverage.start)} at the start, ${la(r.loadAverage.end)} at the end ` +
       `(${r.machine.cpus} CPUs; anything else running on the machine competes with the server, the database and autocannon).`);
   }
-  if (r.dataset) {
-    lines.push('', '## Data set', '', `${r.dataset.description}.`, '');
+  for (const d of r.datasets ?? []) {
+    lines.push('', `## Data set: ${d.title}`, '', `${d.description}.`, '');
     lines.push('| table (bench practice) | rows |', '|---|---:|');
-    for (const [table, n] of Object.entries(r.dataset.counts)) lines.push(`| ${table} | ${n} |`);
+    for (const [table, n] of Object.entries(d.counts)) lines.push(`| ${table} | ${n} |`);
   }
   const broken = r.rows.filter((row) => row.problems.length);
   if (broken.length) {

@@ -11,10 +11,20 @@
  * then BENCH_USERS virtual users who think 250–750 ms between requests (users.ts, in a
  * worker thread).
  *
+ * Then the emergency button (emergency.bench.ts) in a practice of its own: 50 clinicians
+ * pressing it at once, compared with a second raw-insert baseline at the same
+ * concurrency (50) measured just before; then a page reaching supervisors' live streams.
+ *
+ * Suites: `npm run bench` runs them all; `npm run bench -- emergency` (or any of
+ * baselines, auth, clients, emergency, space- or comma-separated) runs only those.
+ *
  * Environment: BENCH_SECONDS (measured seconds per benchmark; default 5 for the
  * baselines, 8 for the app), BENCH_CONNECTIONS (default 20), BENCH_WARMUP_SECONDS
  * (default 1), BENCH_WORKERS (autocannon worker threads, default 1; 0 = fire from
- * the server's own thread), BENCH_USERS (virtual users for the think-time runs, default 20).
+ * the server's own thread), BENCH_USERS (virtual users for the think-time runs, default 20),
+ * BENCH_DB_POOL_SIZE (the server's database connections, default 20), BENCH_LIVE_STREAMS
+ * (supervisors' streams, default 20), BENCH_LIVE_RATE (presses/s, default 20),
+ * BENCH_LIVE_SECONDS (default 15).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -28,9 +38,13 @@ import {
   clientListLoad, clientListUsers, clientPageLoad, clientPageUsers, describeSeed, saturationLabel, scheduleDayLoad, scheduleDayUsers,
   seedPractice, usersLabel, type SeededPractice,
 } from './clients.bench.ts';
+import {
+  describeEmergencyPractice, EMERGENCY_PRACTICE, emergencyPracticeCounts, emergencyPressLoad, pageToBrowserLoad, pressOnce,
+  seedEmergencyPractice, signInEveryone,
+} from './emergency.bench.ts';
 import type { UserSettings } from './users.ts';
 import type { BenchFigures } from './http.ts';
-import { machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
+import { insertRatesOf, machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
 
 const RESULTS_DIR = path.join(import.meta.dirname, 'results');
 /** Each virtual user's think time between requests, uniform, ms. */
@@ -47,6 +61,18 @@ function envNumber(name: string, fallback: number, min: number): number {
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+const SUITES = ['baselines', 'auth', 'clients', 'emergency'] as const;
+type Suite = (typeof SUITES)[number];
+
+/** The suites named on the command line (`npm run bench -- emergency`), or all of them. */
+function suitesFromArgs(args: string[]): Suite[] {
+  const named = args.flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  if (named.length === 0 || named.includes('all')) return [...SUITES];
+  const unknown = named.filter((n) => !(SUITES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`unknown benchmark suite ${unknown.join(', ')}; choose from ${SUITES.join(', ')} (or nothing for all)`);
+  return SUITES.filter((s) => named.includes(s));
+}
+
 async function main(): Promise<number> {
   const override = process.env.BENCH_SECONDS?.trim() ? envNumber('BENCH_SECONDS', 0, 1) : undefined;
   const baselineSeconds = override ?? 5;
@@ -55,6 +81,11 @@ async function main(): Promise<number> {
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 1, 0);
   const workers = Math.round(envNumber('BENCH_WORKERS', 1, 0));
   const users = Math.round(envNumber('BENCH_USERS', 20, 1));
+  const poolSize = Math.round(envNumber('BENCH_DB_POOL_SIZE', 20, 1));
+  const liveStreams = Math.round(envNumber('BENCH_LIVE_STREAMS', 20, 1));
+  const liveRate = envNumber('BENCH_LIVE_RATE', 20, 0.1);
+  const liveSeconds = envNumber('BENCH_LIVE_SECONDS', override ?? 15, 1);
+  const suites = suitesFromArgs(process.argv.slice(2));
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
 
@@ -78,7 +109,7 @@ async function main(): Promise<number> {
 
   try {
     const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: '0', HOST: '127.0.0.1', HOLDSPACE_LOG_LEVEL: 'silent', HOLDSPACE_DB_POOL_SIZE: '20',
+      ...process.env, PORT: '0', HOST: '127.0.0.1', HOLDSPACE_LOG_LEVEL: 'silent', HOLDSPACE_DB_POOL_SIZE: String(poolSize),
     };
     delete env.DATABASE_URL;
     delete env.HOLDSPACE_PUBLIC_URL;
@@ -106,43 +137,71 @@ async function main(): Promise<number> {
     const load: LoadSettings = { connections, seconds: appSeconds, warmupSeconds, workers };
     const userSettings: UserSettings = { users, thinkMinMs: THINK_MIN_MS, thinkMaxMs: THINK_MAX_MS, seconds: appSeconds, warmupSeconds };
 
-    await run(`Baseline A: raw INSERTs, ${connections} concurrent, ${baselineSeconds} s`,
-      () => insertBaseline(server!.databaseUrl, { concurrency: connections, seconds: baselineSeconds }));
-    await run(`Baseline B: bare Fastify, ${connections} connections, ${baselineSeconds} s`,
-      () => bareFastifyBaseline({ connections, seconds: baselineSeconds, warmupSeconds, workers }));
+    const datasets: NonNullable<BenchReport['datasets']> = [];
 
-    await setUpPractice(server.url);
-    await run(`Sign-in, ${connections} connections, ${appSeconds} s`, () => signInLoad(server!.url, load));
-    const token = await signIn(server.url);
-    await run(`Audited read, ${connections} connections, ${appSeconds} s`, () => auditedReadLoad(server!.url, token, load));
-    await run(`GET /api/me, ${connections} connections, ${appSeconds} s`, () => meLoad(server!.url, token, load));
+    if (suites.includes('baselines')) {
+      await run(`Baseline A: raw INSERTs, ${connections} concurrent, ${baselineSeconds} s`,
+        () => insertBaseline(server!.databaseUrl, { concurrency: connections, seconds: baselineSeconds }));
+      await run(`Baseline B: bare Fastify, ${connections} connections, ${baselineSeconds} s`,
+        () => bareFastifyBaseline({ connections, seconds: baselineSeconds, warmupSeconds, workers }));
+    }
 
-    progress('seeding the practice: 20 clinicians, 10,000 clients, 100,000 appointments (SQL)…');
-    const seeded: SeededPractice = await seedPractice(server.databaseUrl);
-    progress(`  ${describeSeed(seeded)}`);
-    const clinicianToken = await signInAs(server.url, seeded.clinicianEmail, BENCH_OWNER.password);
-    const sat = `${saturationLabel(load)}, ${appSeconds} s`;
-    const usr = `${usersLabel(userSettings)}, ${appSeconds} s`;
-    await run(`Client list at size, ${sat}`, () => clientListLoad(server!.url, clinicianToken, load));
-    await run(`Client list at size, ${usr}`, () => clientListUsers(server!.url, clinicianToken, userSettings));
-    await run(`Client page at size, ${sat}`, () => clientPageLoad(server!.url, clinicianToken, seeded.sampleClientIds, load));
-    await run(`Client page at size, ${usr}`, () => clientPageUsers(server!.url, clinicianToken, seeded.sampleClientIds, userSettings));
-    await run(`Clinician's day at size, ${sat}`, () => scheduleDayLoad(server!.url, clinicianToken, seeded.today, load));
-    await run(`Clinician's day at size, ${usr}`, () => scheduleDayUsers(server!.url, clinicianToken, seeded.today, userSettings));
+    if (suites.includes('auth') || suites.includes('clients')) await setUpPractice(server.url);
+    if (suites.includes('auth')) {
+      await run(`Sign-in, ${connections} connections, ${appSeconds} s`, () => signInLoad(server!.url, load));
+      const token = await signIn(server.url);
+      await run(`Audited read, ${connections} connections, ${appSeconds} s`, () => auditedReadLoad(server!.url, token, load));
+      await run(`GET /api/me, ${connections} connections, ${appSeconds} s`, () => meLoad(server!.url, token, load));
+    }
 
-    const insertRate = figures.find((f) => f.id === 'baseline.pg-insert')?.requestsPerSecond ?? null;
-    const rows = figures.map((f) => toRow(f, insertRate));
+    if (suites.includes('clients')) {
+      progress('seeding the practice: 20 clinicians, 10,000 clients, 100,000 appointments (SQL)…');
+      const seeded: SeededPractice = await seedPractice(server.databaseUrl);
+      progress(`  ${describeSeed(seeded)}`);
+      datasets.push({ title: 'the practice at size (clients, schedule)', description: describeSeed(seeded), counts: seeded.counts });
+      const clinicianToken = await signInAs(server.url, seeded.clinicianEmail, BENCH_OWNER.password);
+      const sat = `${saturationLabel(load)}, ${appSeconds} s`;
+      const usr = `${usersLabel(userSettings)}, ${appSeconds} s`;
+      await run(`Client list at size, ${sat}`, () => clientListLoad(server!.url, clinicianToken, load));
+      await run(`Client list at size, ${usr}`, () => clientListUsers(server!.url, clinicianToken, userSettings));
+      await run(`Client page at size, ${sat}`, () => clientPageLoad(server!.url, clinicianToken, seeded.sampleClientIds, load));
+      await run(`Client page at size, ${usr}`, () => clientPageUsers(server!.url, clinicianToken, seeded.sampleClientIds, userSettings));
+      await run(`Clinician's day at size, ${sat}`, () => scheduleDayLoad(server!.url, clinicianToken, seeded.today, load));
+      await run(`Clinician's day at size, ${usr}`, () => scheduleDayUsers(server!.url, clinicianToken, seeded.today, userSettings));
+    }
+
+    if (suites.includes('emergency')) {
+      // Last: its escalation timers are removed after each part, but nothing else runs after it anyway.
+      const pressers = EMERGENCY_PRACTICE.clinicians;
+      progress(`seeding the emergency practice: ${pressers} clinicians with supervisors and clients (SQL), signing everyone in…`);
+      const er = await seedEmergencyPractice(server.databaseUrl);
+      const creds = await signInEveryone(server.url, er);
+      await pressOnce(server.url, er.clinicians[0]!, creds.get(er.clinicians[0]!.id)!);
+      const baselineId = `baseline.pg-insert.c${pressers}`;
+      await run(`Baseline A at the emergency button's concurrency: raw INSERTs, ${pressers} concurrent, ${baselineSeconds} s`,
+        () => insertBaseline(server!.databaseUrl, { concurrency: pressers, seconds: baselineSeconds, id: baselineId }));
+      await run(`Emergency button, ${pressers} clinicians, no think time, ${appSeconds} s`,
+        () => emergencyPressLoad(server!.url, server!.databaseUrl, er, creds, { seconds: appSeconds, warmupSeconds, poolSize, baselineId }));
+      await run(`Page to browser, ${liveStreams} streams, ${liveRate} presses/s, ${liveSeconds} s`,
+        () => pageToBrowserLoad(server!.url, server!.databaseUrl, er, creds, { streams: liveStreams, rate: liveRate, seconds: liveSeconds, warmupSeconds: Math.max(1, warmupSeconds) }));
+      datasets.push({ title: 'the emergency practice', description: describeEmergencyPractice(er), counts: await emergencyPracticeCounts(server.databaseUrl, er.practiceId) });
+    }
+
+    const insertRates = insertRatesOf(figures);
+    const rows = figures.map((f) => toRow(f, insertRates));
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: machineInfo(),
       database: { kind: externalUrl ? 'external' : 'embedded', serverVersion },
+      suites,
       settings: {
-        connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: 20,
+        connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: poolSize,
         users, thinkMinMs: THINK_MIN_MS, thinkMaxMs: THINK_MAX_MS,
+        ...(suites.includes('emergency') ? { emergencyClinicians: EMERGENCY_PRACTICE.clinicians, liveStreams, liveRate, liveSeconds } : {}),
       },
       rows,
-      dataset: { description: describeSeed(seeded), counts: seeded.counts },
+      datasets,
       loadAverage: { start: loadAtStart, end: os.loadavg() },
       ok: rows.every((r) => r.problems.length === 0),
     };

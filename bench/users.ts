@@ -90,6 +90,7 @@ export async function userLoad(o: UserLoadOptions): Promise<BenchFigures> {
     // 2xx responses to requests started in the measured window, over the window.
     requestsPerSecond: r.windowSeconds > 0 ? r.ok / r.windowSeconds : 0,
     p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
     p99Ms: percentile(latencies, 0.99),
     ok: r.ok,
     non2xx: r.non2xx,

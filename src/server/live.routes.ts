@@ -59,7 +59,8 @@ export const liveRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
       open.delete(end);
       clearInterval(ping);
       unsubscribe();
-      if (!res.writableEnded) res.end();
+      // Destroy rather than end: an ended stream would leave a keep-alive connection the server waits for on close.
+      res.destroy();
     };
     const ping = setInterval(() => {
       findSession(deps.db, auth.tokenHash, deps.config.idleTimeoutMinutes).then((s) => {

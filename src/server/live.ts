@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  */
 export const LIVE_CHANNEL = 'holdspace_live';
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
-const MAX_PAYLOAD = 7900;
+export const MAX_PAYLOAD = 7900;
 
 export interface LiveMessage {
   type: 'page' | 'page.updated' | 'incident.updated' | 'resync';
@@ -73,7 +73,7 @@ export class LiveHub {
 
   /** Announces several messages in one round trip, in order (one autocommit statement). */
   async publishAll(db: Kysely<any>, messages: readonly LiveMessage[]): Promise<void> {
-    const payloads = messages.flatMap(payloadsOf);
+    const payloads = messages.flatMap((m) => notifyPayloads(m));
     if (payloads.length === 0) return;
     await sql`select pg_notify(${LIVE_CHANNEL}, p) from unnest(${payloads}::text[]) as p`.execute(db);
   }
@@ -138,14 +138,14 @@ export class LiveHub {
  * recipients, and for a single recipient, its data cut down to the ids (browsers
  * refetch details anyway).
  */
-function payloadsOf(message: LiveMessage): string[] {
+export function notifyPayloads(message: LiveMessage): string[] {
   const whole = JSON.stringify(message);
   if (Buffer.byteLength(whole) <= MAX_PAYLOAD) return [whole];
   if (message.userIds.length > 1) {
     const half = Math.ceil(message.userIds.length / 2);
     return [
-      ...payloadsOf({ ...message, userIds: message.userIds.slice(0, half) }),
-      ...payloadsOf({ ...message, userIds: message.userIds.slice(half) }),
+      ...notifyPayloads({ ...message, userIds: message.userIds.slice(0, half) }),
+      ...notifyPayloads({ ...message, userIds: message.userIds.slice(half) }),
     ];
   }
   return [JSON.stringify({ ...message, data: pick(message.data, ['incidentId', 'pageId', 'id', 'status']) })];

@@ -112,7 +112,7 @@ export function Shell() {
                   <NavLink to="/incidents">Incidents</NavLink>
                 </li>
               )}
-              {!enrolling && can(me, 'escalation.manage') && (
+              {!enrolling && can(me, 'escalation.read') && (
                 <li>
                   <NavLink to="/settings/emergencies">Paging</NavLink>
                 </li>

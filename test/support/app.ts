@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll } from 'vitest';
 import { buildApp } from '../../src/server/app.ts';
@@ -24,10 +25,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   await live.start();
   const app = await buildApp({ db, jobs, live, config: loadConfig({ HOLDSPACE_LOG_LEVEL: 'silent', ...env }) });
   afterAll(async () => {
-    console.log('DEBUG A close start'); await app.close();
-    console.log('DEBUG A app closed'); await live.stop();
-    console.log('DEBUG A live stopped'); await jobs.stop();
-    console.log('DEBUG A jobs stopped');
+    await app.close();
+    await live.stop();
+    await jobs.stop();
   });
   return { app, db, url, jobs, live };
 }
@@ -69,40 +69,40 @@ export interface LiveStream {
 }
 
 export async function openLiveStream(baseUrl: string, browser: Browser): Promise<LiveStream> {
-  const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/api/live`, {
-    headers: { accept: 'text/event-stream', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-    signal: controller.signal,
+  // node:http on a connection of its own (not fetch, whose pool opens a spare connection
+  // when a stream is aborted, which then keeps the server from closing).
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.get(`${baseUrl}/api/live`, {
+      agent: false,
+      headers: { accept: 'text/event-stream', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    }, resolve);
+    req.on('error', reject);
   });
-  if (res.status !== 200 || !res.body) throw new Error(`GET /api/live answered ${res.status}: ${await res.text()}`);
+  if (res.statusCode !== 200) {
+    res.resume();
+    throw new Error(`GET /api/live answered ${res.statusCode}`);
+  }
   const events: LiveEvent[] = [];
   const waiters = new Set<() => void>();
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let type = 'message';
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) type = line.slice(7);
-            else if (line.startsWith('data: ')) data.push(line.slice(6));
-          }
-          if (data.length) events.push({ type, data: JSON.parse(data.join('\n')) });
-          for (const w of [...waiters]) w();
-        }
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    buffer += chunk;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event: ')) type = line.slice(7);
+        else if (line.startsWith('data: ')) data.push(line.slice(6));
       }
-    } catch {
-      // aborted by close()
+      if (data.length) events.push({ type, data: JSON.parse(data.join('\n')) });
     }
-  })();
+    for (const w of [...waiters]) w();
+  });
+  res.on('error', () => {}); // destroyed by close()
   return {
     events,
     next(type, match = () => true, timeoutMs = 10_000) {
@@ -122,7 +122,7 @@ export async function openLiveStream(baseUrl: string, browser: Browser): Promise
         check();
       });
     },
-    close: () => controller.abort(),
+    close: () => res.destroy(),
   };
 }
 

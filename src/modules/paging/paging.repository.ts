@@ -76,12 +76,19 @@ export async function insertPage(trx: Transaction<Database>, page: Insertable<Da
   await trx.insertInto('pages').values(page).execute();
 }
 
+/**
+ * Takes a page to change it. Its incident first (KEY SHARE: it must stay, and whoever
+ * holds it to close it finishes first), then the page: the same order as the incidents
+ * service, which takes the incident before the pages, so the two cannot deadlock.
+ */
 export async function lockPage(trx: Transaction<Database>, practiceId: string, pageId: string): Promise<(Page & { client_id: string; incident_status: 'open' | 'closed' }) | undefined> {
-  return trx.selectFrom('pages as p')
-    .innerJoin('incidents as i', (j) => j.onRef('i.practice_id', '=', 'p.practice_id').onRef('i.id', '=', 'p.incident_id'))
-    .selectAll('p').select(['i.client_id', 'i.status as incident_status'])
-    .where('p.practice_id', '=', practiceId).where('p.id', '=', pageId)
-    .forUpdate('p').executeTakeFirst();
+  const incident = await trx.selectFrom('incidents as i').select(['i.id', 'i.client_id', 'i.status'])
+    .where('i.practice_id', '=', practiceId)
+    .where('i.id', '=', (eb) => eb.selectFrom('pages').select('incident_id').where('practice_id', '=', practiceId).where('id', '=', pageId))
+    .forKeyShare().executeTakeFirst();
+  if (!incident) return undefined;
+  const page = await trx.selectFrom('pages').selectAll().where('practice_id', '=', practiceId).where('id', '=', pageId).forUpdate().executeTakeFirst();
+  return page && { ...page, client_id: incident.client_id, incident_status: incident.status };
 }
 
 export async function updatePage(trx: Transaction<Database>, practiceId: string, pageId: string, patch: {

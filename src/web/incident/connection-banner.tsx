@@ -11,24 +11,26 @@ function actions(n: number): string {
   return n === 1 ? '1 action' : `${n} actions`;
 }
 
-/** Shown while anything waits in the outbox; quiet when it is only a moment's sending. */
+/** Shown while anything waits in the outbox; one polite live region, so changes are announced. */
 export function ConnectionBanner() {
   const { pending, online } = useOutbox();
+  let content = null;
   if (!online) {
-    return (
-      <div className="notice offline-banner" role="status">
+    content = (
+      <div className="notice offline-banner">
         <p>
           <span className="strong">Offline</span>
           {pending > 0 ? ` — ${actions(pending)} will be sent when the connection returns.` : ' — what you record is kept here and sent when the connection returns.'}
         </p>
       </div>
     );
+  } else if (pending > 0) {
+    content = <p className="muted sending-line">Sending {actions(pending)}…</p>;
   }
-  if (pending === 0) return <div role="status" className="incident-sr" />;
   return (
-    <p role="status" className="muted sending-line">
-      Sending {actions(pending)}…
-    </p>
+    <div role="status" className="connection-status">
+      {content}
+    </div>
   );
 }
 

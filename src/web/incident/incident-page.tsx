@@ -109,7 +109,7 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
       <div className="incident-layout">
         <div className="incident-main">
           {runs.map((run) => (
-            <RunPanel key={run.id} run={run} detail={detail} discreet={discreet} timeZone={timeZone} names={names} record={record} />
+            <RunPanel key={run.id} run={run} only={runs.length === 1} detail={detail} discreet={discreet} timeZone={timeZone} names={names} record={record} />
           ))}
           {open && detail.viewer.canAct && (
             <CloseIncident detail={detail} waiting={view.queued} onClosed={accept} />

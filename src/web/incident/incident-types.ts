@@ -114,6 +114,8 @@ export interface IncidentSummary {
   id: string;
   status: 'open' | 'closed';
   protocolKey: string;
+  /** Sent by the server as well (not in the contract): used when the catalog lacks the key. */
+  protocolTitle?: string;
   discreet: boolean;
   openedAt: string;
   client: Named;

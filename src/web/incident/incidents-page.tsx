@@ -63,9 +63,9 @@ export function IncidentsPage() {
   const unsent = useUnconfirmedIncidents().filter((r) => !incidents?.some((i) => i.id === r.detail.id));
   usePageTitle(discreet ? 'Records' : 'Incidents');
   const tz = me.practice.timeZone;
-  const title = (key: string) => {
+  const title = (key: string, fallback?: string) => {
     const p = cachedProtocol(key);
-    return p ? protocolName(p, discreet) : key;
+    return p ? protocolName(p, discreet) : discreet ? 'Record' : (fallback ?? key);
   };
 
   return (
@@ -102,7 +102,7 @@ export function IncidentsPage() {
           {incidents.map((i) => (
             <li key={i.id} className="card incident-row">
               <Link to={`/incidents/${encodeURIComponent(i.id)}`} className="incident-row-title">
-                {title(i.protocolKey)}
+                {title(i.protocolKey, i.protocolTitle)}
               </Link>
               <span>
                 <span className="strong">{i.client.name}</span>

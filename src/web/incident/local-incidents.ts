@@ -9,7 +9,7 @@ import { useSyncExternalStore } from 'react';
 import { browserStorage, readJson, writeJson } from '../offline/local-store.ts';
 import { outbox, type OutboxEvent } from '../offline/outbox.ts';
 import type { IncidentDetail, RunEventResult } from './incident-types.ts';
-import { incidentIdOf, queuedFor, withEventResult } from './incident-view.ts';
+import { incidentIdOf, withEventResult } from './incident-view.ts';
 
 export const INCIDENTS_KEY = 'holdspace.incidents';
 /** Records untouched for this long are dropped: they are back on the server long since. */
@@ -58,6 +58,15 @@ export function keepIncident(detail: IncidentDetail, confirmed: boolean): void {
   write(next);
 }
 
+/**
+ * Forgets every kept incident that has nothing waiting to be sent (e.g. at sign-out on a
+ * shared device). Writes still waiting keep their incident, so nothing unsent is lost.
+ */
+export function forgetKeptIncidents(): void {
+  const waiting = new Set(outbox().items().map(incidentIdOf));
+  write(Object.fromEntries(Object.entries(records()).filter(([id]) => waiting.has(id))));
+}
+
 /** Whether this browser should keep the incident for offline use. */
 export function worthKeeping(detail: IncidentDetail): boolean {
   return keptIncident(detail.id) !== undefined || (detail.viewer.canAct && detail.status === 'open');
@@ -68,8 +77,13 @@ function onOutbox(e: OutboxEvent): void {
   const id = incidentIdOf(e.item);
   const rec = id ? keptIncident(id) : undefined;
   if (!rec) return;
-  if (e.item.path === '/api/incidents') keepIncident(e.data as IncidentDetail, true);
+  // The opening answers {id, runId, status, pageId}: the server has it now; the screen refetches the detail.
+  if (e.item.path === '/api/incidents') keepIncident(isDetail(e.data) ? e.data : rec.detail, true);
   else if (/\/runs\/[^/]+\/events$/.test(e.item.path)) keepIncident(withEventResult(rec.detail, e.data as RunEventResult), true);
+}
+
+function isDetail(data: unknown): data is IncidentDetail {
+  return typeof data === 'object' && data !== null && Array.isArray((data as { runs?: unknown }).runs);
 }
 
 let syncing = false;
@@ -100,11 +114,6 @@ export function useLocalIncident(id: string): LocalIncident | undefined {
 export function useUnconfirmedIncidents(): LocalIncident[] {
   const all = useSyncExternalStore(subscribe, records, records);
   return Object.values(all).filter((r) => !r.confirmed);
-}
-
-/** The outbox items still waiting for one incident. */
-export function waitingFor(incidentId: string) {
-  return queuedFor(outbox().items(), incidentId);
 }
 
 // Answers that arrive after a reload are folded in even before the incident screen opens.

@@ -31,7 +31,7 @@ export function PagesPanel({ incidentId, pages, canAsk, discreet, timeZone }: Pr
       ) : (
         <ul className="paged-list">
           {pages.map((p) => (
-            <PageItem key={p.id} page={p} timeZone={timeZone} />
+            <PageItem key={p.id} page={p} discreet={discreet} timeZone={timeZone} />
           ))}
         </ul>
       )}
@@ -40,7 +40,7 @@ export function PagesPanel({ incidentId, pages, canAsk, discreet, timeZone }: Pr
   );
 }
 
-function PageItem({ page, timeZone }: { page: PageView; timeZone: string }) {
+function PageItem({ page, discreet, timeZone }: { page: PageView; discreet: boolean; timeZone: string }) {
   const levels = [...new Set(page.recipients.map((r) => `${r.round}:${r.level}`))];
   return (
     <li className={`paged-item paged-${page.status}`}>
@@ -54,7 +54,7 @@ function PageItem({ page, timeZone }: { page: PageView; timeZone: string }) {
         )}
       </p>
       <p className="muted">
-        {page.reason} · asked by {page.requestedBy.name} at {clockTime(page.createdAt, timeZone)}
+        {discreet ? 'Asked' : `${page.reason} · asked`} by {page.requestedBy.name} at {clockTime(page.createdAt, timeZone)}
       </p>
       {levels.length > 0 && (
         <ol className="paged-levels" aria-label="Who was notified">

@@ -1,5 +1,6 @@
 // Disclosures (who was told what, on which legal basis) and follow-ups (what is due when).
 import { useId } from 'react';
+import { formatPhone } from '../clients/format.ts';
 import { formatDateTime } from '../time.ts';
 import type { IncidentView } from './incident-view.ts';
 import { clockTime } from './words.ts';
@@ -18,7 +19,7 @@ export function DisclosuresPanel({ disclosures, timeZone }: { disclosures: Incid
             <p>
               <span className="strong">{d.recipientName}</span>
               {RECIPIENT[d.recipientKind] ? <span className="muted"> · {RECIPIENT[d.recipientKind]}</span> : null}
-              {d.recipientContact ? <span className="muted"> · {d.recipientContact}</span> : null}
+              {d.recipientContact ? <span className="muted"> · {/^\+\d{8,15}$/.test(d.recipientContact) ? formatPhone(d.recipientContact) : d.recipientContact}</span> : null}
               {d.pending && <span className="chip timeline-waiting">Waiting to send</span>}
             </p>
             <p className="record-said">“{d.whatWasSaid}”</p>

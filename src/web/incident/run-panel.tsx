@@ -13,6 +13,8 @@ import { clockTime, personName, protocolName, stepName, stepOutcome } from './wo
 
 interface Props {
   run: RunView;
+  /** The incident's only run: its protocol is already the page's title. */
+  only: boolean;
   detail: IncidentDetail;
   discreet: boolean;
   timeZone: string;
@@ -24,7 +26,7 @@ function isOpen(s: StepState): boolean {
   return s.status === 'pending' || s.status === 'running';
 }
 
-export function RunPanel({ run, detail, discreet, timeZone, names, record }: Props) {
+export function RunPanel({ run, only, detail, discreet, timeZone, names, record }: Props) {
   const headingId = useId();
   const { state } = run;
   const canAct = detail.viewer.canAct && detail.status === 'open' && state.status === 'open';
@@ -54,7 +56,7 @@ export function RunPanel({ run, detail, discreet, timeZone, names, record }: Pro
   return (
     <section className="panel run-panel" aria-labelledby={headingId}>
       <div className="panel-head">
-        <h2 id={headingId}>{protocolName(state.definition, discreet)}</h2>
+        <h2 id={headingId}>{only ? 'Steps' : protocolName(state.definition, discreet)}</h2>
         <span className={run.status === 'completed' ? 'chip chip-ready' : 'chip'}>{run.status === 'completed' ? 'Completed' : 'Open'}</span>
       </div>
       {state.status === 'completed' && state.completedAt && (
@@ -161,8 +163,8 @@ function Checklist({ steps, current, next, canAct, discreet, timeZone, names, on
               </span>
             )}
             {open && canAct && step.id !== current && (
-              <button type="button" className="secondary check-choose" onClick={() => onChoose(step.id)}>
-                Do this now<span className="incident-sr">: {stepName(step, discreet)}</span>
+              <button type="button" className="secondary check-choose" aria-label={`Do this now: ${stepName(step, discreet)}`} onClick={() => onChoose(step.id)}>
+                Do this now
               </button>
             )}
           </li>

@@ -2,7 +2,7 @@
 // politely (role="log"). In discreet mode it folds behind a neutral "Record".
 import { useId } from 'react';
 import type { ViewEntry } from './incident-view.ts';
-import { clockTime, personName } from './words.ts';
+import { clockTime, personName, readableWhat } from './words.ts';
 
 interface Props {
   entries: ViewEntry[];
@@ -21,7 +21,7 @@ export function Timeline({ entries, discreet, timeZone, names }: Props) {
             {clockTime(e.at, timeZone)}
           </time>
           <span className="timeline-who">{e.actor ? personName(names, e.actor.id, e.actor.name || 'You') : 'Holdspace'}</span>
-          <span className="timeline-what">{e.what}</span>
+          <span className="timeline-what">{readableWhat(e.what, timeZone)}</span>
           {e.pending && <span className="chip timeline-waiting">Waiting to send</span>}
         </li>
       ))}

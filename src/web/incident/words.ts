@@ -61,3 +61,10 @@ export function stepOutcome(step: StepDefinition, s: StepState, discreet: boolea
       return s.note ?? null;
   }
 }
+
+const ISO_INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z/g;
+
+/** Timeline text with the engine's UTC instants ("until 2026-03-02T18:10:00Z") shown as the practice's clock time. */
+export function readableWhat(what: string, timeZone: string): string {
+  return what.replace(ISO_INSTANT, (iso) => clockTime(iso, timeZone));
+}
