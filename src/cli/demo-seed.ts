@@ -11,6 +11,7 @@ import { createLocation } from '../modules/locations/locations.service.ts';
 import { publishPolicy, recordAcknowledgement } from '../modules/policies/policies.service.ts';
 import { saveSafetyPlan } from '../modules/safety-plans/safety-plans.service.ts';
 import { bookAppointment } from '../modules/schedule/schedule.service.ts';
+import { savePolicy } from '../modules/paging/paging.service.ts';
 import { DEMO_CLIENTS, demoSafetyPlan } from './demo-clients.ts';
 
 /** Everyone in the demo practice is invented; they share one demo password. */
@@ -81,6 +82,11 @@ export async function seedDemoPractice(db: Db, now = new Date()): Promise<{ prac
     emergencyDepartmentName: 'Example General Hospital', emergencyDepartmentAddress: '1 Example Plaza, Oakland, CA 94609', emergencyDepartmentPhone: '+15105550191',
   }, meta);
   await publishPolicy(db, as('owner'), { title: 'Emergency and interruption policy', bodyMarkdown: POLICY_V1 }, meta);
+  // Paging: Dr. Singh first, then Dr. Haddad on call, then the owner; twice round.
+  await savePolicy(db, as('owner'), {
+    levels: [{ target: 'supervisor', waitMinutes: 2 }, { target: 'on_call', waitMinutes: 3 }, { target: 'owner', waitMinutes: 5 }],
+    rounds: 2, onCallUserIds: [ids.get('noor')!],
+  }, null);
 
   const today = localDate(now, DEMO_TIME_ZONE);
   const clientIds: string[] = [];

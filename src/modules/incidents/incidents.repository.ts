@@ -66,7 +66,8 @@ export async function lockRun(db: Db, practiceId: string, incidentId: string, ru
 }
 
 export async function lockIncident(db: Db, practiceId: string, incidentId: string) {
-  return db.selectFrom('incidents').selectAll().where('practice_id', '=', practiceId).where('id', '=', incidentId).forUpdate().executeTakeFirst();
+  // NO KEY UPDATE: serialises changes to the incident without blocking rows that reference it (timeline, pages).
+  return db.selectFrom('incidents').selectAll().where('practice_id', '=', practiceId).where('id', '=', incidentId).forNoKeyUpdate().executeTakeFirst();
 }
 
 export async function findRunEvent(db: Db, practiceId: string, eventId: string) {

@@ -20,7 +20,7 @@ import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { authorizeClient } from '../clients/client-access.ts';
 import { recordRisk } from '../clients/clients.repository.ts';
-import { publishAll, requestPage, type PageRequested } from '../paging/paging.service.ts';
+import { cancelIncidentPages, publishAll, requestPage, type PageRequested } from '../paging/paging.service.ts';
 import * as repo from './incidents.repository.ts';
 import type { DisclosureRecipientKind, TimelineKind } from './incidents.table.ts';
 
@@ -349,7 +349,7 @@ export async function askForHelp(deps: IncidentDeps, auth: AuthContext, incident
  */
 export async function closeIncident(deps: IncidentDeps, auth: AuthContext, incidentId: string, ip: string | null): Promise<void> {
   const access = await authorizeIncident(deps.db, auth, incidentId, 'incident.act', ip);
-  await deps.db.transaction().execute(async (trx) => {
+  const messages = await deps.db.transaction().execute(async (trx) => {
     const incident = await repo.lockIncident(trx, auth.practice.id, incidentId);
     if (incident?.status === 'closed') throw new Problem('INCIDENT_ALREADY_CLOSED', 'This incident is already closed.');
     const openRuns = await trx.selectFrom('protocol_runs').select('protocol_key').where('practice_id', '=', auth.practice.id)
@@ -363,15 +363,15 @@ export async function closeIncident(deps: IncidentDeps, auth: AuthContext, incid
     const now = new Date();
     await trx.updateTable('incidents').set({ status: 'closed', closed_at: now, closed_by: auth.user.id })
       .where('practice_id', '=', auth.practice.id).where('id', '=', incidentId).execute();
-    await trx.updateTable('pages').set({ status: 'cancelled', next_escalation_at: null }).where('practice_id', '=', auth.practice.id)
-      .where('incident_id', '=', incidentId).where('status', 'in', ['open', 'exhausted']).execute();
+    const cancelled = await cancelIncidentPages(trx, { practiceId: auth.practice.id, incidentId, by: auth.user.id, at: now, why: 'the incident was closed' });
     await repo.insertTimeline(trx, auth.practice.id, incidentId, [{ at: now, actorUserId: auth.user.id, runId: null, stepId: null, kind: 'incident', what: 'Incident closed' }]);
     await appendAuditEvent(trx, {
       practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.act', resourceType: 'incident',
       resourceId: incidentId, clientId: access.client_id, ip, outcome: 'success', detail: { closed: true },
     });
+    return cancelled;
   });
-  await announce(deps, auth.practice.id, incidentId, []);
+  await announce(deps, auth.practice.id, incidentId, messages);
 }
 
 // --- helpers -----------------------------------------------------------------------

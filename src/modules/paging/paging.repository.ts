@@ -52,17 +52,20 @@ export async function findTargets(db: Db, practiceId: string, requestedBy: strin
 
 /**
  * Takes the incident for paging (so two requests for help cannot both create a page)
- * and says whether a page is already open. FOR NO KEY UPDATE: rows that merely
- * reference the incident (timeline entries, notes) are not held up.
+ * and reads, in the same round trip, whether a page is already open, the requester's
+ * role and the practice's saved policy. FOR NO KEY UPDATE: rows that merely reference
+ * the incident (timeline entries, notes) are not held up.
  */
-export async function lockIncident(trx: Transaction<Database>, practiceId: string, incidentId: string) {
+export async function lockIncident(trx: Transaction<Database>, practiceId: string, incidentId: string, requestedBy: string) {
   return trx.selectFrom('incidents as i')
-    .select(['i.id', 'i.client_id', 'i.status', 'i.protocol_key'])
+    .leftJoin('users as r', (j) => j.onRef('r.practice_id', '=', 'i.practice_id').on('r.id', '=', requestedBy))
+    .leftJoin('escalation_policies as ep', 'ep.practice_id', 'i.practice_id')
+    .select(['i.id', 'i.client_id', 'i.status', 'i.protocol_key', 'r.role as requester_role', 'ep.levels', 'ep.rounds', 'ep.on_call_user_ids'])
     .select((eb) => eb.selectFrom('pages as p').select('p.id')
       .whereRef('p.practice_id', '=', 'i.practice_id').whereRef('p.incident_id', '=', 'i.id').where('p.status', '=', 'open')
       .orderBy('p.created_at', 'desc').limit(1).as('open_page_id'))
     .where('i.practice_id', '=', practiceId).where('i.id', '=', incidentId)
-    .forNoKeyUpdate().executeTakeFirst();
+    .forNoKeyUpdate('i').executeTakeFirst();
 }
 
 export async function findUserName(db: Db, practiceId: string, userId: string): Promise<string | null> {

@@ -129,8 +129,11 @@ export async function incidentPages(db: Db | Transaction<Database>, practiceId: 
 
 /** The practice's saved policy, or the default. A stored policy that no longer validates pages by the default rather than not at all. */
 export async function loadPolicy(db: Db | Transaction<Database>, practiceId: string): Promise<EscalationPolicy> {
-  const row = await repo.findPolicy(db, practiceId);
-  if (!row) return DEFAULT_ESCALATION_POLICY;
+  return policyOf(await repo.findPolicy(db, practiceId));
+}
+
+function policyOf(row: { levels: unknown; rounds: number | null; on_call_user_ids: string[] | null } | undefined): EscalationPolicy {
+  if (!row || row.rounds === null) return DEFAULT_ESCALATION_POLICY;
   const parsed = EscalationPolicySchema.safeParse({ levels: row.levels, rounds: row.rounds, onCallUserIds: row.on_call_user_ids });
   return parsed.success ? parsed.data : DEFAULT_ESCALATION_POLICY;
 }
@@ -291,20 +294,19 @@ export async function requestPage(trx: Transaction<Database>, jobs: JobQueue, in
 }): Promise<PageRequested> {
   const { practiceId, incidentId, requestedBy, at } = input;
   const queueReady = ensureEscalationQueue(jobs);
-  const incident = await repo.lockIncident(trx, practiceId, incidentId);
+  const incident = await repo.lockIncident(trx, practiceId, incidentId, requestedBy);
   if (!incident) throw new Problem('NOT_FOUND', 'No such incident.');
   if (incident.status === 'closed') throw new Problem('INCIDENT_ALREADY_CLOSED', 'This incident is closed; nobody was paged.');
   if (incident.open_page_id) {
     return { pageId: incident.open_page_id, created: false, notifiedUserIds: await repo.recipientIds(trx, practiceId, incident.open_page_id), messages: [] };
   }
-  const policy = await loadPolicy(trx, practiceId);
-  const requester = (await repo.findUsers(trx, practiceId, [requestedBy]))[0];
-  if (!requester) throw new Problem('NOT_FOUND', 'No such person in this practice.');
+  if (!incident.requester_role) throw new Problem('NOT_FOUND', 'No such person in this practice.');
+  const policy = policyOf(incident);
   const people = await resolveTargets(trx, practiceId, requestedBy, policy);
   const pageId = randomUUID();
   await queueReady;
   const { step, notified } = await advance(trx, jobs, {
-    practiceId, incidentId, clientId: incident.client_id, pageId, policy, people, at, actor: { userId: requestedBy, role: requester.role },
+    practiceId, incidentId, clientId: incident.client_id, pageId, policy, people, at, actor: { userId: requestedBy, role: incident.requester_role },
   }, null, (where) => repo.insertPage(trx, {
     practice_id: practiceId, id: pageId, incident_id: incidentId, requested_by: requestedBy, reason: input.reason, created_at: at,
     ...where, acknowledged_by: null, acknowledged_at: null,

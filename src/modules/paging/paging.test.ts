@@ -8,7 +8,7 @@ import type { JobQueue } from '../../server/jobs.ts';
 import { insertUser } from '../auth/auth.repository.ts';
 import { hashPassword } from '../auth/auth.service.ts';
 import {
-  escalatePage, ESCALATION_QUEUE, publishAll, requestPage, startEscalationWorker, systemClock, type Clock, type EscalationJob,
+  cancelIncidentPages, escalatePage, ESCALATION_QUEUE, incidentPages, publishAll, requestPage, startEscalationWorker, systemClock, type Clock, type EscalationJob,
 } from './paging.service.ts';
 
 const { app, db, url, jobs, live } = await createTestApp();
@@ -104,6 +104,10 @@ describe('escalation, on a clock the test controls', () => {
     const requested = await page(practice.practiceId, incidentId, u.clinician.id, clock.now());
     expect(requested.created).toBe(true);
     expect(requested.notifiedUserIds).toEqual([u.supervisor.id]);
+    // The alert goes to the supervisor; the care team (the clinician, the supervisor) hears the incident changed.
+    expect(requested.messages.map((m) => [m.type, [...m.userIds].sort()])).toEqual([
+      ['page', [u.supervisor.id]], ['incident.updated', [u.clinician.id, u.supervisor.id].sort()],
+    ]);
     let row = await pageRow(requested.pageId);
     expect(row).toMatchObject({ status: 'open', level: 0, round: 1, created_at: T, next_escalation_at: minutesAfter(T, 2) });
     let timer = await pendingTimer(requested.pageId);
@@ -132,6 +136,10 @@ describe('escalation, on a clock the test controls', () => {
     expect(timer.start_after).toEqual(minutesAfter(T, 20));
     const last = await fire(timer, clock);
     expect(last.outcome).toBe('exhausted');
+    expect(last.messages.map((m) => [m.type, [...m.userIds].sort(), m.data.status])).toEqual([
+      ['page.updated', [u.clinician.id, u.supervisor.id, onCall.id, u.owner.id].sort(), 'exhausted'],
+      ['incident.updated', [u.clinician.id, u.supervisor.id, onCall.id, u.owner.id].sort(), undefined],
+    ]);
     row = await pageRow(requested.pageId);
     expect(row).toMatchObject({ status: 'exhausted', level: 2, round: 2, next_escalation_at: null });
     expect((await timers(requested.pageId)).filter((j) => j.state === 'created')).toEqual([]);
@@ -227,6 +235,27 @@ describe('escalation, on a clock the test controls', () => {
     expect(await db.selectFrom('pages').select('id').where('incident_id', '=', incidentId).execute()).toEqual([{ id: first.pageId }]);
     expect(await recipients(first.pageId)).toHaveLength(1);
     expect(await timers(first.pageId)).toHaveLength(1);
+  });
+});
+
+describe('closing an incident', () => {
+  it("cancels its waiting pages: their timers then do nothing, and the incident view lists who was paged", async () => {
+    const { practice, u, incidentId } = await world();
+    const clock = new TestClock(T);
+    const { pageId } = await page(practice.practiceId, incidentId, u.clinician.id, T);
+    const timer = await pendingTimer(pageId);
+    const messages = await db.transaction().execute((trx) => cancelIncidentPages(trx, {
+      practiceId: practice.practiceId, incidentId, by: u.clinician.id, at: minutesAfter(T, 1), why: 'the incident was closed',
+    }));
+    expect(messages.map((m) => [m.type, m.data.status])).toEqual([['page.updated', 'cancelled'], ['incident.updated', undefined]]);
+    expect((await fire(timer, clock)).outcome).toBe('stale');
+    expect(await incidentPages(db, practice.practiceId, incidentId)).toEqual([expect.objectContaining({
+      id: pageId, status: 'cancelled', level: 0, round: 1, nextEscalationAt: null, acknowledgedBy: null,
+      recipients: [{ user: { id: u.supervisor.id, name: 'Test supervisor' }, level: 0, round: 1, notifiedAt: T.toISOString() }],
+    })]);
+    expect((await timeline(incidentId)).map((e) => e.what).at(-1)).toBe('Page cancelled: the incident was closed');
+    // Nothing waits for an answer any more.
+    expect((await (await signedIn(app, u.supervisor)).get('/api/pages')).json().pages).toEqual([]);
   });
 });
 
