@@ -22,6 +22,7 @@
  *   earlier ones). For each `page` event that arrives, latency = arrival − the moment its
  *   POST was sent, both taken with performance.now() in this thread.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const origin = new URL(workerData.origin);
+
+// This thread's id, so the caller can count its CPU apart from the server's (Linux only).
+let tid = null;
+try {
+  tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+} catch {
+  // not Linux
+}
+parentPort.postMessage({ type: 'tid', tid });
+
+/** Tells the caller when the measured window opens and closes (it takes CPU snapshots then). */
+function announceWindow(fromPerf, untilPerf) {
+  setTimeout(() => parentPort.postMessage({ type: 'window', edge: 'start' }), Math.max(0, fromPerf - performance.now()));
+  setTimeout(() => parentPort.postMessage({ type: 'window', edge: 'end' }), Math.max(0, untilPerf - performance.now()));
+}
 
 /** One POST /api/incidents over `agent`: resolves with the status and the body text. */
 function press(agent, person, protocolKey, clientId, id, timeoutMs) {
@@ -94,6 +110,7 @@ async function runPress() {
   const started = performance.now();
   const measureFrom = started + warmupSeconds * 1000;
   const measureUntil = measureFrom + seconds * 1000;
+  announceWindow(measureFrom, measureUntil);
 
   async function clinician(person, index) {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -148,7 +165,10 @@ async function runPress() {
 
 // --- 'live' -------------------------------------------------------------------------------
 
-/** A supervisor's GET /api/live, parsed as Server-Sent Events; `onEvent(type, data, atPerf, atWall)`. */
+/**
+ * A supervisor's GET /api/live, parsed as Server-Sent Events; `onEvent(type, data, atPerf, atWall)`.
+ * Resolves once the stream is open, with `{ done }`: the reading loop (a bare promise would be adopted and awaited).
+ */
 async function openStream(stream, onEvent, signal) {
   const res = await fetch(new URL('/api/live', origin), {
     headers: { accept: 'text/event-stream', cookie: stream.cookie },
@@ -157,7 +177,7 @@ async function openStream(stream, onEvent, signal) {
   if (res.status !== 200 || !res.body) throw new Error(`GET /api/live answered ${res.status}: ${await res.text()}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
-  return (async () => {
+  const done = (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -183,6 +203,7 @@ async function openStream(stream, onEvent, signal) {
       if (!signal.aborted) throw err;
     }
   })();
+  return { done };
 }
 
 async function runLive() {
@@ -206,8 +227,12 @@ async function runLive() {
       bump(otherEvents, type);
     }
   }, controller.signal)));
-  const readyTimeout = sleep(10_000).then(() => { throw new Error(`only ${readyCount} of ${streams.length} streams said ready within 10 s`); });
+  const readyTimer = new AbortController();
+  const readyTimeout = sleep(10_000, undefined, { signal: readyTimer.signal })
+    .then(() => { throw new Error(`only ${readyCount} of ${streams.length} streams said ready within 10 s`); });
+  readyTimeout.catch(() => {});
   await Promise.race([allReady, readyTimeout]);
+  readyTimer.abort();
 
   const agents = pressers.map(() => new http.Agent({ keepAlive: true }));
   const cursors = pressers.map(() => 0);
@@ -220,6 +245,7 @@ async function runLive() {
 
   const started = performance.now();
   const measureFrom = started + warmupSeconds * 1000;
+  announceWindow(measureFrom, measureFrom + seconds * 1000);
   const total = Math.round((warmupSeconds + seconds) * rate);
   for (let k = 0; k < total; k++) {
     const due = started + (k * 1000) / rate;
@@ -247,7 +273,7 @@ async function runLive() {
   await Promise.all(inFlight);
   await sleep(settleMs); // pages still on their way
   controller.abort();
-  await Promise.allSettled(readers);
+  await Promise.allSettled(readers.map((r) => r.done));
   for (const a of agents) a.destroy();
 
   // Reduce in this thread: only plain numbers go back.
@@ -297,4 +323,4 @@ async function runLive() {
 }
 
 const result = workerData.mode === 'press' ? await runPress() : await runLive();
-parentPort.postMessage(result);
+parentPort.postMessage({ type: 'result', result });

@@ -30,6 +30,7 @@ import { GENESIS_HASH } from '../src/modules/audit/audit.repository.ts';
 import { hashPassword } from '../src/modules/auth/auth.service.ts';
 import { BENCH_OWNER } from './auth.bench.ts';
 import { percentile } from './baselines.ts';
+import { cpuBetween, CpuProbe, describeCpu, type CpuBreakdown, type CpuSnapshot } from './cpu.ts';
 import type { BenchCheck, BenchFigures } from './http.ts';
 
 export const EMERGENCY_PRACTICE = { clinicians: 50, supervisorsEach: 2, clientsPerClinician: 20 } as const;
@@ -203,17 +204,40 @@ export async function pressOnce(baseUrl: string, clinician: Clinician, creds: Cr
 
 const WORKER_URL = new URL('./emergency-worker.mjs', import.meta.url);
 
-function runWorker<T>(workerData: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { execArgv: [], workerData });
-    let result: T | undefined;
-    worker.once('message', (m: T) => { result = m; });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (result) resolve(result);
-      else reject(new Error(`the emergency load worker exited with code ${code} before reporting`));
+type WorkerMessage<T> = { type: 'tid'; tid: number | null } | { type: 'window'; edge: 'start' | 'end' } | { type: 'result'; result: T };
+
+/**
+ * Runs the load worker; meanwhile snapshots the CPU of the server, the generator and
+ * PostgreSQL when the worker's measured window opens and closes.
+ */
+async function runWorker<T>(databaseUrl: string, workerData: Record<string, unknown>): Promise<{ result: T; cpu: (requests: number) => CpuBreakdown | null }> {
+  const probe = await CpuProbe.open(databaseUrl).catch(() => null);
+  let generatorTid: number | null = null;
+  let start: Promise<CpuSnapshot | null> | undefined;
+  let end: Promise<CpuSnapshot | null> | undefined;
+  const snap = () => (probe ? probe.snapshot().catch(() => null) : Promise.resolve(null));
+  try {
+    const result = await new Promise<T>((resolve, reject) => {
+      const worker = new Worker(WORKER_URL, { execArgv: [], workerData });
+      let result: T | undefined;
+      worker.on('message', (m: WorkerMessage<T>) => {
+        if (m.type === 'tid') generatorTid = m.tid;
+        else if (m.type === 'window') {
+          if (m.edge === 'start') start = snap();
+          else end = snap();
+        } else result = m.result;
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (result) resolve(result);
+        else reject(new Error(`the emergency load worker exited with code ${code} before reporting`));
+      });
     });
-  });
+    const [a, b] = await Promise.all([start, end]);
+    return { result, cpu: (requests) => (a && b ? cpuBetween(a, b, requests, generatorTid) : null) };
+  } finally {
+    await probe?.close().catch(() => {});
+  }
 }
 
 const sortedCopy = (xs: number[]) => Array.from(Float64Array.from(xs).sort());
@@ -251,11 +275,12 @@ interface PressResult {
 export async function emergencyPressLoad(baseUrl: string, databaseUrl: string, practice: EmergencyPractice,
   creds: Map<string, Credentials>, s: PressSettings): Promise<BenchFigures> {
   const clinicians = practice.clinicians.map((c) => ({ ...creds.get(c.id)!, clientIds: c.clientIds }));
-  const r = await runWorker<PressResult>({
+  const { result: r, cpu } = await runWorker<PressResult>(databaseUrl, {
     mode: 'press', origin: baseUrl, clinicians, protocolKey: PROTOCOL_KEY,
     warmupSeconds: s.warmupSeconds, seconds: s.seconds, timeoutMs: 10_000,
   });
   const latencies = sortedCopy(r.latenciesMs);
+  const cpuUse = cpu(r.ok);
   const verified = await verifyPresses(databaseUrl, practice.practiceId, r);
   const n = clinicians.length;
   return {
@@ -283,6 +308,7 @@ export async function emergencyPressLoad(baseUrl: string, databaseUrl: string, p
     details: [
       `${r.ok} measured 201s (+${r.warmupRequests} presses in the warm-up), ${r.socketsOpened} TCP connections opened in all` +
         (r.errors ? `; failures: ${counted(r.errorMessages)}` : '') + (r.samples.length ? `; non-2xx answers, e.g. ${r.samples.join(' | ')}` : ''),
+      ...(cpuUse ? [describeCpu(cpuUse)] : []),
       ...verified.details,
     ],
     checks: verified.checks,
@@ -387,11 +413,12 @@ export async function pageToBrowserLoad(baseUrl: string, databaseUrl: string, pr
     }
   }
   const t0 = performance.now();
-  const r = await runWorker<LiveResult>({
+  const { result: r, cpu } = await runWorker<LiveResult>(databaseUrl, {
     mode: 'live', origin: baseUrl, streams, pressers, protocolKey: PROTOCOL_KEY, rate: s.rate,
     warmupSeconds: s.warmupSeconds, seconds: s.seconds, settleMs: 3000, timeoutMs: 10_000,
   });
   const tookSeconds = (performance.now() - t0) / 1000;
+  const cpuUse = cpu(r.created);
   const latencies = sortedCopy(r.pageLatenciesMs);
   const serverSide = sortedCopy(r.serverToBrowserMs);
   const posts = sortedCopy(r.postLatenciesMs);
@@ -427,6 +454,7 @@ export async function pageToBrowserLoad(baseUrl: string, databaseUrl: string, pr
         `1 ms resolution): p50 ${ms(percentile(serverSide, 0.5))} ms, p99 ${ms(percentile(serverSide, 0.99))} ms`,
       `the generator kept its schedule to within ${ms(r.maxSendLagMs)} ms; the run took ${tookSeconds.toFixed(1)} s with the streams' setup and 3 s for late pages` +
         (r.errors ? `; failures: ${counted(r.errorMessages)}` : '') + (r.samples.length ? `; non-201 answers, e.g. ${r.samples.join(' | ')}` : ''),
+      ...(cpuUse ? [describeCpu(cpuUse)] : []),
       `then removed the ${removed} escalation timers these presses queued`,
     ],
     checks: [

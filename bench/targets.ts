@@ -31,6 +31,17 @@ export const targets: Record<string, Target[]> = {
   'clients.list.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
   'clients.page.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
   'schedule.day.users': [{ metric: 'p99Ms', op: '<', value: 50, source: 'issue: practice at size' }],
+  'baseline.pg-insert.c50': [],
+  // Issue 4: "pressing the emergency button (incident, protocol run, page and audit events
+  // committed) holds p99 under 25 ms with 50 clinicians doing it concurrently, and its
+  // throughput reaches at least half of the same PostgreSQL's raw single-row insert rate
+  // measured in the same run" — the insert rate at the same concurrency (50).
+  'incidents.open': [
+    { metric: 'p99Ms', op: '<', value: 25, source: 'issue 4: the emergency button' },
+    { metric: 'ratioToInsertRate', op: '>=', value: 0.5, source: 'issue 4: the emergency button' },
+  ],
+  // Issue 4: "a page reaches a connected browser stream at p99 under 100 ms."
+  'live.page': [{ metric: 'p99Ms', op: '<', value: 100, source: 'issue 4: live paging' }],
 };
 
 const METRIC_LABEL: Record<Metric, string> = {

@@ -1,3 +1,4 @@
+import { forgetKeptIncidents } from './incident/local-incidents.ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError, api, onSessionEnded, problemOf, setCsrfToken, type Me, type Problem } from './api.ts';
@@ -117,6 +118,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         } catch {
           // Signed out either way: the session is gone or about to be.
         }
+        // Incidents kept on this device for offline work hold client detail: not left behind for the next person.
+        forgetKeptIncidents();
         setMe(null);
         const state: SignInState = { notice: NOTICE.signedOut };
         navigate('/sign-in', { replace: true, state });

@@ -45,6 +45,7 @@ export interface PageView {
   reason: string;
   createdAt: string;
   requestedBy: Named;
+  /** 0-based: the index of the escalation policy level (the backend counts rounds from 1). */
   level: number;
   round: number;
   acknowledgedBy: Named | null;

@@ -64,7 +64,8 @@ function PageItem({ page, discreet, timeZone }: { page: PageView; discreet: bool
             return (
               <li key={key}>
                 <span className="paged-level">
-                  Level {level}
+                  {/* The API counts levels from 0 (the policy's first level) and rounds from 1. */}
+                  Level {level + 1}
                   {round > 1 ? `, round ${round}` : ''}:
                 </span>{' '}
                 {people.map((r, i) => (

@@ -10,6 +10,7 @@ import { ApiError, api, problemOf, type Problem } from '../api.ts';
 import { useMe } from '../session.tsx';
 import { formatDateTime } from '../time.ts';
 import { ProblemAlert } from '../ui.tsx';
+import { useDiscreetMode } from '../session/discreet.ts';
 import { subscribeLive, useLiveStatus } from './live-events.ts';
 import {
   agoText,
@@ -32,13 +33,6 @@ const POLL_MS = 30_000;
 /** Don't mention a dropped connection that comes back within this long. */
 const OFFLINE_GRACE_MS = 8_000;
 
-function readDiscreet(): boolean {
-  try {
-    return window.localStorage.getItem('holdspace.discreet') === '1';
-  } catch {
-    return false;
-  }
-}
 
 function prefersReducedMotion(): boolean {
   return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -185,7 +179,7 @@ export function LiveAlerts() {
     }
   }
 
-  const discreet = readDiscreet();
+  const [discreet] = useDiscreetMode();
   const allSilenced = waitingCount > 0 && waiting.every((a) => a.silenced);
 
   return (
