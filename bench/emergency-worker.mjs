@@ -15,6 +15,11 @@
  *   when the window closes, which are waited for. Every incident id is reported back by
  *   outcome (201, other status, no answer) so the caller can check the database.
  *
+ * 'burst' — all the clinicians press at the same instant (one press each), the server
+ *   answers them all, a pause, and again, for a number of rounds. Latency is from the
+ *   moment a press is sent (all within the same tick) to its answer. The first rounds
+ *   warm up and are not measured.
+ *
  * 'live' — a page reaching a browser. Opens one Server-Sent Event stream per
  *   supervisor (GET /api/live with fetch and a stream reader, as a browser's EventSource
  *   would), waits until every stream said `ready`, then presses the button at a steady
@@ -163,6 +168,73 @@ async function runPress() {
   };
 }
 
+// --- 'burst' -----------------------------------------------------------------------------
+
+async function runBurst() {
+  const { clinicians, protocolKey, rounds, warmupRounds, pauseMs, timeoutMs } = workerData;
+  const agents = clinicians.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
+  const cursors = clinicians.map((_, i) => i);
+  const latenciesMs = [];
+  const statusCodes = {};
+  const errorMessages = {};
+  const samples = [];
+  const created = [];
+  const refused = [];
+  const unanswered = [];
+  const roundMs = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let warmupRequests = 0;
+  let measuredMs = 0;
+  for (let round = 0; round < warmupRounds + rounds; round++) {
+    const measured = round >= warmupRounds;
+    if (round === warmupRounds) parentPort.postMessage({ type: 'window', edge: 'start' });
+    const roundStart = performance.now();
+    await Promise.all(clinicians.map(async (person, i) => {
+      const clientId = person.clientIds[cursors[i] % person.clientIds.length];
+      cursors[i]++;
+      const id = randomUUID();
+      const t0 = performance.now();
+      try {
+        const res = await press(agents[i], person, protocolKey, clientId, id, timeoutMs);
+        const ms = performance.now() - t0;
+        if (res.status === 201) created.push(id);
+        else refused.push(id);
+        if (!measured) {
+          warmupRequests++;
+          return;
+        }
+        bump(statusCodes, res.status);
+        if (res.status >= 200 && res.status < 300) {
+          ok++;
+          latenciesMs.push(ms);
+        } else {
+          non2xx++;
+          if (samples.length < 5) samples.push(`${res.status}: ${res.text.slice(0, 300)}`);
+        }
+      } catch (err) {
+        unanswered.push(id);
+        if (!measured) return;
+        errors++;
+        bump(errorMessages, describeError(err));
+      }
+    }));
+    const took = performance.now() - roundStart;
+    if (measured) {
+      measuredMs += took;
+      roundMs.push(took);
+    }
+    if (round === warmupRounds + rounds - 1) parentPort.postMessage({ type: 'window', edge: 'end' });
+    await sleep(pauseMs);
+  }
+  for (const a of agents) a.destroy();
+  return {
+    latenciesMs, statusCodes, ok, non2xx, errors, errorMessages, samples, warmupRequests, socketsOpened,
+    windowSeconds: measuredMs / 1000, roundMs, created, refused, unanswered,
+  };
+}
+
 // --- 'live' -------------------------------------------------------------------------------
 
 /**
@@ -258,10 +330,11 @@ async function runLive() {
     const id = randomUUID();
     const sentAt = performance.now();
     maxSendLagMs = Math.max(maxSendLagMs, sentAt - due);
-    const entry = { sentAt, measured: due >= measureFrom, expect: person.streams, postMs: null, status: null };
+    const entry = { sentAt, measured: due >= measureFrom, expect: person.streams, postMs: null, answeredAt: null, status: null };
     presses.set(id, entry);
     inFlight.push(press(agents[p], person, protocolKey, clientId, id, timeoutMs).then((res) => {
-      entry.postMs = performance.now() - sentAt;
+      entry.answeredAt = performance.now();
+      entry.postMs = entry.answeredAt - sentAt;
       entry.status = res.status;
       bump(statusCodes, res.status);
       if (res.status !== 201 && samples.length < 5) samples.push(`${res.status}: ${res.text.slice(0, 300)}`);
@@ -280,6 +353,7 @@ async function runLive() {
   const pageLatenciesMs = [];
   const serverToBrowserMs = [];
   const postLatenciesMs = [];
+  const afterAnswerMs = []; // page arrival − the POST's answer arriving (negative: the page came first)
   let expected = 0;
   let delivered = 0;
   let unexpected = 0;
@@ -301,6 +375,7 @@ async function runLive() {
     delivered++;
     pageLatenciesMs.push(d.atPerf - p.sentAt);
     serverToBrowserMs.push(d.atWall - Date.parse(d.createdAt));
+    if (p.answeredAt !== null) afterAnswerMs.push(d.atPerf - p.answeredAt);
   }
   let measuredPresses = 0;
   let created = 0;
@@ -314,7 +389,7 @@ async function runLive() {
     }
   }
   return {
-    pageLatenciesMs, serverToBrowserMs, postLatenciesMs,
+    pageLatenciesMs, serverToBrowserMs, postLatenciesMs, afterAnswerMs,
     measuredPresses, created, expected, delivered, unexpected, duplicates,
     statusCodes, errors, errorMessages, samples, otherEvents, maxSendLagMs,
     streams: streams.length, totalPresses: presses.size, socketsOpened,
@@ -322,5 +397,7 @@ async function runLive() {
   };
 }
 
-const result = workerData.mode === 'press' ? await runPress() : await runLive();
+const run = { press: runPress, burst: runBurst, live: runLive }[workerData.mode];
+if (!run) throw new Error(`unknown mode ${workerData.mode}`);
+const result = await run();
 parentPort.postMessage({ type: 'result', result });

@@ -251,8 +251,10 @@ export interface PressSettings {
   warmupSeconds: number;
   /** The server's database pool (for the note). */
   poolSize: number;
-  /** Id of the insert baseline measured at the same concurrency in this run. */
-  baselineId: string;
+  /** Id of the insert baseline measured at the same concurrency in this run; null: not compared. */
+  baselineId: string | null;
+  /** How many clinicians press at once (one connection each); default all of them. */
+  clinicians?: number;
 }
 
 interface PressResult {
@@ -269,12 +271,25 @@ interface PressResult {
   created: string[];
   refused: string[];
   unanswered: string[];
+  /** burst: how long each measured round took, from the first press sent to the last answer. */
+  roundMs?: number[];
 }
 
-/** Part 1: every clinician pressing as fast as answers come back; then what was committed, checked with SQL. */
+const PRESS_ABOUT = `protocol ${PROTOCOL_KEY}, which pages the clinician's supervisor at once: incident, run, timeline, page, recipient, ` +
+  'pg-boss escalation timer and audit events in one transaction, then the live announcement (NOTIFY) before the answer. ' +
+  'node:http in a worker thread, one keep-alive socket per clinician, each with their own cookie and CSRF token and a new incident ' +
+  'and run id every press; latencies with performance.now() from sending to the last byte (sub-millisecond), exact nearest-rank ' +
+  'percentiles of the 2xx answers';
+
+/**
+ * Part 1: clinicians pressing as fast as answers come back (the saturation reading of
+ * "50 clinicians doing it concurrently": 50 presses always in flight); then what was
+ * committed, checked with SQL. With `clinicians: 1`, the latency of a press on its own.
+ */
 export async function emergencyPressLoad(baseUrl: string, databaseUrl: string, practice: EmergencyPractice,
   creds: Map<string, Credentials>, s: PressSettings): Promise<BenchFigures> {
-  const clinicians = practice.clinicians.map((c) => ({ ...creds.get(c.id)!, clientIds: c.clientIds }));
+  const chosen = practice.clinicians.slice(0, s.clinicians ?? practice.clinicians.length);
+  const clinicians = chosen.map((c) => ({ ...creds.get(c.id)!, clientIds: c.clientIds }));
   const { result: r, cpu } = await runWorker<PressResult>(databaseUrl, {
     mode: 'press', origin: baseUrl, clinicians, protocolKey: PROTOCOL_KEY,
     warmupSeconds: s.warmupSeconds, seconds: s.seconds, timeoutMs: 10_000,
@@ -283,9 +298,12 @@ export async function emergencyPressLoad(baseUrl: string, databaseUrl: string, p
   const cpuUse = cpu(r.ok);
   const verified = await verifyPresses(databaseUrl, practice.practiceId, r);
   const n = clinicians.length;
+  const single = n === 1;
   return {
-    id: 'incidents.open',
-    name: `POST /api/incidents (the emergency button) — ${n} clinicians, no think time`,
+    id: single ? 'incidents.open.single' : 'incidents.open',
+    name: single
+      ? 'POST /api/incidents (the emergency button) — one clinician at a time'
+      : `POST /api/incidents (the emergency button) — ${n} clinicians, no think time`,
     requestsPerSecond: r.windowSeconds > 0 ? r.ok / r.windowSeconds : 0,
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
@@ -297,16 +315,66 @@ export async function emergencyPressLoad(baseUrl: string, databaseUrl: string, p
     durationSeconds: r.windowSeconds,
     connections: n,
     baselineId: s.baselineId,
-    note: `${n} connections, one signed-in clinician each (own cookie and CSRF token), each pressing again the moment the answer ` +
-      `arrives, a new incident and run id every time, rotating through their ${EMERGENCY_PRACTICE.clientsPerClinician} clients; ` +
-      `protocol ${PROTOCOL_KEY}, which pages the clinician's supervisor at once: incident, run, timeline, page, recipient, ` +
-      'pg-boss escalation timer and audit events in one transaction, then the live announcement (NOTIFY) before the answer. ' +
-      `node:http in a worker thread, one keep-alive socket per clinician; latencies with performance.now() from sending to the last ` +
-      `byte (sub-millisecond), exact nearest-rank percentiles of the 2xx answers to presses started in the ${s.seconds} s window ` +
-      `after ${s.warmupSeconds} s of warm-up; server pool ${s.poolSize} connections; compared with the raw-insert baseline at the ` +
-      `same concurrency (${n})`,
+    note: (single
+      ? 'one connection, one clinician pressing again the moment the answer arrives: what a press costs with nothing else running (no target; for reading the others)'
+      : `the saturation reading of "${n} clinicians doing it concurrently": ${n} connections, one clinician each, each pressing again the moment ` +
+        `the answer arrives, so ${n} presses are always in flight`) +
+      `; rotating through each clinician's ${EMERGENCY_PRACTICE.clientsPerClinician} clients; ${PRESS_ABOUT} to presses started in the ` +
+      `${s.seconds} s window after ${s.warmupSeconds} s of warm-up; server pool ${s.poolSize} connections` +
+      (s.baselineId ? `; compared with the raw-insert baseline at the same concurrency (${n})` : ''),
     details: [
       `${r.ok} measured 201s (+${r.warmupRequests} presses in the warm-up), ${r.socketsOpened} TCP connections opened in all` +
+        (r.errors ? `; failures: ${counted(r.errorMessages)}` : '') + (r.samples.length ? `; non-2xx answers, e.g. ${r.samples.join(' | ')}` : ''),
+      ...(cpuUse ? [describeCpu(cpuUse)] : []),
+      ...verified.details,
+    ],
+    checks: verified.checks,
+  };
+}
+
+export interface BurstSettings {
+  rounds: number;
+  warmupRounds: number;
+  pauseMs: number;
+  poolSize: number;
+}
+
+/**
+ * The burst reading of "50 clinicians doing it concurrently": every clinician presses
+ * once at the same instant; the server answers them all; a pause; again.
+ */
+export async function emergencyBurstLoad(baseUrl: string, databaseUrl: string, practice: EmergencyPractice,
+  creds: Map<string, Credentials>, s: BurstSettings): Promise<BenchFigures> {
+  const clinicians = practice.clinicians.map((c) => ({ ...creds.get(c.id)!, clientIds: c.clientIds }));
+  const { result: r, cpu } = await runWorker<PressResult>(databaseUrl, {
+    mode: 'burst', origin: baseUrl, clinicians, protocolKey: PROTOCOL_KEY,
+    rounds: s.rounds, warmupRounds: s.warmupRounds, pauseMs: s.pauseMs, timeoutMs: 10_000,
+  });
+  const latencies = sortedCopy(r.latenciesMs);
+  const rounds = sortedCopy(r.roundMs ?? []);
+  const cpuUse = cpu(r.ok);
+  const verified = await verifyPresses(databaseUrl, practice.practiceId, r);
+  const n = clinicians.length;
+  return {
+    id: 'incidents.open.burst',
+    name: `POST /api/incidents (the emergency button) — ${n} clinicians pressing at the same instant`,
+    requestsPerSecond: r.windowSeconds > 0 ? r.ok / r.windowSeconds : 0,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    p99Ms: percentile(latencies, 0.99),
+    ok: r.ok,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    statusCodes: r.statusCodes,
+    durationSeconds: r.windowSeconds,
+    connections: n,
+    offeredRate: n / ((r.windowSeconds / Math.max(1, s.rounds)) + s.pauseMs / 1000),
+    note: `the burst reading of "${n} clinicians doing it concurrently": all ${n} press once within the same millisecond, the server answers ` +
+      `them all, ${s.pauseMs} ms pause, again: ${s.rounds} measured rounds after ${s.warmupRounds} of warm-up. requests/s here is answers ` +
+      `per second while a burst is being served (the pauses left out); ${PRESS_ABOUT}; server pool ${s.poolSize} connections`,
+    details: [
+      `${r.ok} measured 201s (+${r.warmupRequests} presses in the warm-up); a whole burst (first press sent → last answer) took ` +
+        `p50 ${ms(percentile(rounds, 0.5))} ms, max ${ms(rounds[rounds.length - 1] ?? NaN)} ms` +
         (r.errors ? `; failures: ${counted(r.errorMessages)}` : '') + (r.samples.length ? `; non-2xx answers, e.g. ${r.samples.join(' | ')}` : ''),
       ...(cpuUse ? [describeCpu(cpuUse)] : []),
       ...verified.details,
@@ -382,6 +450,7 @@ interface LiveResult {
   pageLatenciesMs: number[];
   serverToBrowserMs: number[];
   postLatenciesMs: number[];
+  afterAnswerMs: number[];
   measuredPresses: number;
   created: number;
   expected: number;
@@ -422,6 +491,7 @@ export async function pageToBrowserLoad(baseUrl: string, databaseUrl: string, pr
   const latencies = sortedCopy(r.pageLatenciesMs);
   const serverSide = sortedCopy(r.serverToBrowserMs);
   const posts = sortedCopy(r.postLatenciesMs);
+  const afterAnswer = sortedCopy(r.afterAnswerMs);
   const non2xx = Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2')).reduce((a, [, k]) => a + k, 0);
   const missing = Math.max(0, r.expected - r.delivered);
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -450,6 +520,8 @@ export async function pageToBrowserLoad(baseUrl: string, databaseUrl: string, pr
       `${r.measuredPresses} measured presses (${r.totalPresses} in all), ${r.created} answered 201; ${r.delivered} of the ${r.expected} expected ` +
         `page events arrived (missing ${missing}, duplicates ${r.duplicates}, to a stream not expecting it ${r.unexpected}); other events: ${counted(r.otherEvents) || 'none'}`,
       `the press itself (POST → 201) at this rate: p50 ${ms(percentile(posts, 0.5))} ms, p95 ${ms(percentile(posts, 0.95))} ms, p99 ${ms(percentile(posts, 0.99))} ms`,
+      `page arrival − the same press's 201 arriving (negative: the page came first; the server announces before it answers): ` +
+        `p50 ${ms(percentile(afterAnswer, 0.5))} ms, p99 ${ms(percentile(afterAnswer, 0.99))} ms, max ${ms(afterAnswer[afterAnswer.length - 1] ?? NaN)} ms`,
       `server clock to browser (arrival wall clock − the page's createdAt, which is taken when the server starts handling the press; ` +
         `1 ms resolution): p50 ${ms(percentile(serverSide, 0.5))} ms, p99 ${ms(percentile(serverSide, 0.99))} ms`,
       `the generator kept its schedule to within ${ms(r.maxSendLagMs)} ms; the run took ${tookSeconds.toFixed(1)} s with the streams' setup and 3 s for late pages` +

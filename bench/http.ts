@@ -28,9 +28,10 @@ export interface BenchFigures {
   note?: string;
   /**
    * The raw-insert baseline (a BenchFigures id) whose rate this row's rate is compared
-   * with; default 'baseline.pg-insert'. Rows are compared at the same concurrency.
+   * with; default 'baseline.pg-insert'. Rows are compared at the same concurrency;
+   * null: not compared (e.g. a single connection, which no baseline matches).
    */
-  baselineId?: string;
+  baselineId?: string | null;
   /**
    * Set for open-loop runs, which send at a fixed rate whatever the answers: the rate
    * offered (per second). Their rate is the generator's, not a capacity: no ratio.

@@ -41,7 +41,7 @@ export function insertRatesOf(figures: readonly BenchFigures[]): InsertRates {
 
 export function toRow(f: BenchFigures, insertRates: InsertRates): BenchRow {
   // Users who think between requests, and open-loop runs, set their own rate: comparing it with the insert ceiling means nothing.
-  const insertRate = insertRates[f.baselineId ?? DEFAULT_BASELINE_ID];
+  const insertRate = f.baselineId === null ? undefined : insertRates[f.baselineId ?? DEFAULT_BASELINE_ID];
   const ratio = insertRate && insertRate > 0 && !f.thinkTimeMs && f.offeredRate === undefined ? f.requestsPerSecond / insertRate : null;
   const figures: Record<Metric, number | null> = {
     requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ratioToInsertRate: ratio,

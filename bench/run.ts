@@ -39,7 +39,7 @@ import {
   seedPractice, usersLabel, type SeededPractice,
 } from './clients.bench.ts';
 import {
-  describeEmergencyPractice, EMERGENCY_PRACTICE, emergencyPracticeCounts, emergencyPressLoad, pageToBrowserLoad, pressOnce,
+  describeEmergencyPractice, EMERGENCY_PRACTICE, emergencyBurstLoad, emergencyPracticeCounts, emergencyPressLoad, pageToBrowserLoad, pressOnce,
   seedEmergencyPractice, signInEveryone,
 } from './emergency.bench.ts';
 import type { UserSettings } from './users.ts';
@@ -50,6 +50,8 @@ const RESULTS_DIR = path.join(import.meta.dirname, 'results');
 /** Each virtual user's think time between requests, uniform, ms. */
 const THINK_MIN_MS = 250;
 const THINK_MAX_MS = 750;
+/** Measured bursts of the emergency button (all clinicians at the same instant). */
+const BURST_ROUNDS = 10;
 
 function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -182,6 +184,10 @@ async function main(): Promise<number> {
         () => insertBaseline(server!.databaseUrl, { concurrency: pressers, seconds: baselineSeconds, id: baselineId }));
       await run(`Emergency button, ${pressers} clinicians, no think time, ${appSeconds} s`,
         () => emergencyPressLoad(server!.url, server!.databaseUrl, er, creds, { seconds: appSeconds, warmupSeconds, poolSize, baselineId }));
+      await run(`Emergency button, ${pressers} clinicians pressing at the same instant, ${BURST_ROUNDS} rounds`,
+        () => emergencyBurstLoad(server!.url, server!.databaseUrl, er, creds, { rounds: BURST_ROUNDS, warmupRounds: 2, pauseMs: 1000, poolSize }));
+      await run(`Emergency button, one clinician at a time, ${baselineSeconds} s`,
+        () => emergencyPressLoad(server!.url, server!.databaseUrl, er, creds, { seconds: baselineSeconds, warmupSeconds, poolSize, baselineId: null, clinicians: 1 }));
       await run(`Page to browser, ${liveStreams} streams, ${liveRate} presses/s, ${liveSeconds} s`,
         () => pageToBrowserLoad(server!.url, server!.databaseUrl, er, creds, { streams: liveStreams, rate: liveRate, seconds: liveSeconds, warmupSeconds: Math.max(1, warmupSeconds) }));
       datasets.push({ title: 'the emergency practice', description: describeEmergencyPractice(er), counts: await emergencyPracticeCounts(server.databaseUrl, er.practiceId) });
@@ -198,7 +204,7 @@ async function main(): Promise<number> {
       settings: {
         connections, baselineSeconds, appSeconds, warmupSeconds, autocannonWorkers: workers, appDbPoolSize: poolSize,
         users, thinkMinMs: THINK_MIN_MS, thinkMaxMs: THINK_MAX_MS,
-        ...(suites.includes('emergency') ? { emergencyClinicians: EMERGENCY_PRACTICE.clinicians, liveStreams, liveRate, liveSeconds } : {}),
+        ...(suites.includes('emergency') ? { emergencyClinicians: EMERGENCY_PRACTICE.clinicians, burstRounds: BURST_ROUNDS, liveStreams, liveRate, liveSeconds } : {}),
       },
       rows,
       datasets,

@@ -31,6 +31,30 @@ describe('the built-in protocols', () => {
     }
   });
 
+  // Issue 4: "A discreet mode keeps the wording on screen neutral for a client who can see it."
+  it('give every step a neutral discreet title, different from its title', () => {
+    const alarming = [
+      'risk', 'suicide', 'danger', '911', 'police', 'victim', 'threat', 'crisis', 'emergency',
+      'hospital', 'walked out', 'triggered',
+    ];
+    const problems: string[] = [];
+    const check = (where: string, title: string, discreet: string | undefined) => {
+      if (discreet === undefined) {
+        problems.push(`${where}: no discreet title`);
+        return;
+      }
+      if (discreet.trim().toLowerCase() === title.trim().toLowerCase()) problems.push(`${where}: discreet title is the title`);
+      for (const word of alarming) {
+        if (discreet.toLowerCase().includes(word)) problems.push(`${where}: "${discreet}" says "${word}"`);
+      }
+    };
+    for (const p of BUILT_IN_PROTOCOLS) {
+      check(p.key, p.title, p.discreetTitle);
+      for (const s of p.steps) check(`${p.key}/${s.id}`, s.title, s.discreetTitle);
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('put both 43.92(b) recipients in the duty-to-protect protocol, each with its legal basis', () => {
     const disclosures = builtInProtocol('threat-to-others')!.steps.filter((s) => s.kind === 'action' && s.action === 'record_disclosure');
     expect(disclosures.map((s) => s.kind === 'action' && s.recipient)).toEqual([...REQUIRED_RECIPIENTS]);

@@ -55,6 +55,7 @@ export function IncidentPage() {
       fresh={incident.fresh}
       problem={incident.problem}
       accept={incident.accept}
+      refetch={incident.refetch}
     />
   );
 }
@@ -76,9 +77,10 @@ interface ScreenProps {
   fresh: boolean;
   problem: ReturnType<typeof useIncident>['problem'];
   accept: (detail: IncidentDetail) => void;
+  refetch: () => void;
 }
 
-function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, accept }: ScreenProps) {
+function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, accept, refetch }: ScreenProps) {
   const { detail } = view;
   const names = namesOf(detail, me);
   const runs = orderRuns(detail.runs);
@@ -118,7 +120,7 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
         <aside className="incident-side" aria-label="Help and record">
           <CrisisResourcesPanel crisis={detail.crisisResources} discreet={discreet} />
           <PagesPanel incidentId={detail.id} pages={detail.pages} canAsk={open && detail.viewer.canAct} discreet={discreet} timeZone={timeZone} />
-          {!discreet && <FollowUpsPanel followUps={view.followUps} timeZone={timeZone} />}
+          {!discreet && <FollowUpsPanel followUps={view.followUps} timeZone={timeZone} canAct={detail.viewer.canAct} onChanged={refetch} />}
           {!discreet && <DisclosuresPanel disclosures={view.disclosures} timeZone={timeZone} />}
           {open && <NotesPanel incidentId={detail.id} />}
           <Timeline entries={view.timeline} discreet={discreet} timeZone={timeZone} names={names} />

@@ -1,6 +1,8 @@
 // Disclosures (who was told what, on which legal basis) and follow-ups (what is due when).
-import { useId } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { api, problemOf, type Problem } from '../api.ts';
 import { formatPhone } from '../clients/format.ts';
+import { ProblemAlert } from '../ui.tsx';
 import { formatDateTime } from '../time.ts';
 import type { IncidentView } from './incident-view.ts';
 import { clockTime } from './words.ts';
@@ -34,7 +36,9 @@ export function DisclosuresPanel({ disclosures, timeZone }: { disclosures: Incid
   );
 }
 
-export function FollowUpsPanel({ followUps, timeZone }: { followUps: IncidentView['followUps']; timeZone: string }) {
+export function FollowUpsPanel({ followUps, timeZone, canAct, onChanged }: {
+  followUps: IncidentView['followUps']; timeZone: string; canAct: boolean; onChanged: () => void;
+}) {
   const headingId = useId();
   if (followUps.length === 0) return null;
   return (
@@ -51,9 +55,53 @@ export function FollowUpsPanel({ followUps, timeZone }: { followUps: IncidentVie
             <p className="hint">
               Due {formatDateTime(f.dueAt, timeZone)} · {f.assignedTo.name || 'You'}
             </p>
+            {canAct && f.status === 'open' && !f.pending && <MarkDone followUpId={f.id} title={f.title} onDone={onChanged} />}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Marks a follow-up done, with an optional note of what was done (it goes on the timeline). */
+function MarkDone({ followUpId, title, onDone }: { followUpId: string; title: string; onDone: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const noteId = useId();
+  if (!open) {
+    return (
+      <button type="button" className="secondary" onClick={() => setOpen(true)} aria-label={`Mark done: ${title}`}>
+        Mark done
+      </button>
+    );
+  }
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      await api.post(`/api/follow-ups/${followUpId}/complete`, note.trim() ? { note: note.trim() } : {});
+      setOpen(false);
+      onDone();
+    } catch (err) {
+      setProblem(problemOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form className="step-form" onSubmit={submit} aria-label={`Mark done: ${title}`}>
+      <div className="field">
+        <label htmlFor={noteId}>What was done (optional)</label>
+        <input id={noteId} value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+      </div>
+      <ProblemAlert problem={problem} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>Save as done</button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>Cancel</button>
+      </div>
+    </form>
   );
 }
