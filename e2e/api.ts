@@ -28,6 +28,11 @@ export class StageHand {
     return res.json() as Promise<T>;
   }
 
+  /** A write whose outcome the caller checks (e.g. a booking that may overlap). */
+  async attempt(method: 'POST' | 'PUT' | 'PATCH', path: string, data: unknown) {
+    return this.ctx.fetch(path, { method, data, headers: { 'x-csrf-token': this.csrf } });
+  }
+
   async dispose() {
     await this.ctx.dispose();
   }
