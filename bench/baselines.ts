@@ -58,6 +58,8 @@ export async function insertBaseline(databaseUrl: string, opts: { concurrency: n
       errors,
       durationSeconds: elapsed,
       connections: opts.concurrency,
+      // A second baseline (another concurrency) is its own reference, not a fraction of the first.
+      ...(opts.id ? { baselineId: opts.id } : {}),
       note: `${opts.concurrency} concurrent loops on a pg.Pool of ${opts.concurrency}, logged table`,
     };
   } finally {

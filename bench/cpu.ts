@@ -158,10 +158,13 @@ export function describeCpu(c: CpuBreakdown): string {
   const accounted = p.serverMainThread + (p.generator ?? 0) + p.nodeOtherThreads + (p.postgres ?? 0);
   const kinds = Object.entries(c.postgresByKind).sort(([, x], [, y]) => y - x).filter(([, ms]) => ms >= 0.01)
     .map(([kind, ms]) => `${kind} ${f(ms)}`).join(', ');
+  const others = k.machine === null ? null : k.machine - k.serverMainThread - (k.generator ?? 0) - k.nodeOtherThreads - (k.postgres ?? 0);
   return `CPU per request over ${f(c.seconds, 1)} s (${c.requests} requests; /proc, 10 ms ticks): server main thread ${f(p.serverMainThread)} ms ` +
     `(event loop ${(c.serverEventLoop * 100).toFixed(0)}% busy), Node's other threads (GC, libuv) ${f(p.nodeOtherThreads)} ms, ` +
     `PostgreSQL ${f(p.postgres)} ms${kinds ? ` (${kinds})` : ''}, load generator ${f(p.generator)} ms; ` +
     `${f(accounted)} ms accounted, whole machine ${f(p.machine)} ms. Cores busy: server ${f(k.serverMainThread)}, Node other ${f(k.nodeOtherThreads)}, ` +
     `PostgreSQL ${f(k.postgres)}, generator ${f(k.generator)}, machine ${f(k.machine)} of ${os.cpus().length}` +
-    (k.steal !== null && k.steal > 0.01 ? ` (steal ${f(k.steal)})` : '');
+    (k.steal !== null && k.steal > 0.01 ? ` (steal ${f(k.steal)})` : '') +
+    (others !== null ? `; other processes on the machine took ${f(others)} cores` +
+      (others > 0.25 ? ' — THE MACHINE WAS SHARED: these latencies are worse than this code on its own' : '') : '');
 }

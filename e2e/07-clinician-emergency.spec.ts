@@ -52,10 +52,26 @@ test("S3: the clinician's own emergency ends the session with a priority resched
   await page.goBack();
   await expect(page.getByRole('heading', { level: 1, name: 'Your own urgent emergency' })).toBeVisible();
   const step = () => page.getByRole('region', { name: 'Steps' }).getByRole('article');
+  // The network drops in the corridor: the protocol still answers, and the steps wait to be sent.
+  await page.context().setOffline(true);
   await step().getByRole('radio', { name: 'No, I must go now' }).check();
   await step().getByRole('button', { name: 'Record answer' }).click();
   await expect(step()).toContainText('It has nothing to do with you or what you shared.');
   await step().getByRole('button', { name: /^Done/ }).click();
+  await expect(page.getByText(/Offline — 2 actions will be sent when the connection returns/)).toBeVisible();
+  await snap(page, '33a-offline-queued');
+  await page.context().setOffline(false);
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await expect(timeline).toContainText('Can it wait until the session ends?: No, I must go now');
+  await expect(page.getByText(/Offline —/)).toHaveCount(0);
+  // On the server now, applied once each.
+  const server = await StageHand.signIn(new URL(page.url()).origin, mei);
+  const incidentId = page.url().split('/incidents/')[1]!;
+  await expect.poll(async () => {
+    const detail = await server.get<{ runs: { state: { steps: Record<string, { status: string }> } }[] }>(`/api/incidents/${incidentId}`);
+    return [detail.runs[0]!.state.steps['can-wait']!.status, detail.runs[0]!.state.steps.excuse!.status];
+  }).toEqual(['done', 'done']);
+  await server.dispose();
   await expect(step()).toContainText('End the session and offer a priority reschedule');
   await step().getByRole('button', { name: /^Done/ }).click();
   await expect(step()).toContainText('Set a follow-up with the client for tomorrow');
@@ -64,7 +80,6 @@ test("S3: the clinician's own emergency ends the session with a priority resched
   await step().getByRole('button', { name: /Save|Record/ }).click();
   await page.getByRole('button', { name: 'Complete protocol' }).click();
   await expect(page.getByRole('region', { name: 'Follow-ups' })).toContainText('Follow up after your emergency');
-  const timeline = page.getByRole('region', { name: 'Timeline' });
   await expect(timeline).toContainText('Protocol completed');
   await expect(timeline).not.toContainText(/risk|C-SSRS|safety plan/i); // nothing of Alex's clinical detail
   await snap(page, '33-clinician-emergency');

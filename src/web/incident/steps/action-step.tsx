@@ -55,12 +55,12 @@ export function ActionStep(props: StepProps<'action'>) {
       const hours = fu ? (typeof fu.dueInHours === 'number' ? fu.dueInHours : run.state.parameters[fu.dueInHours]) : undefined;
       return (
         <>
-          {fu && (
+          {fu && !discreet && (
             <p className="hint">
               Adds the follow-up “{fu.title}”, due in {hours} hours{fu.from === 'run_start' ? ' from the start of this protocol' : ''}.
             </p>
           )}
-          {basis && <p className="hint legal-basis">Legal basis: {basis}</p>}
+          {basis && !discreet && <p className="hint legal-basis">Legal basis: {basis}</p>}
           <ActionDoneForm stepId={step.id} act={act} label="Done" disclosure="none" />
         </>
       );

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { TextArea } from '../../ui.tsx';
 import type { StepProps } from './step-props.ts';
 
-export function DocumentationStep({ step, act }: StepProps<'documentation'>) {
+export function DocumentationStep({ step, discreet, act }: StepProps<'documentation'>) {
   const [text, setText] = useState('');
   const [missing, setMissing] = useState(false);
   const exact = step.field === 'exact_words';
@@ -21,8 +21,9 @@ export function DocumentationStep({ step, act }: StepProps<'documentation'>) {
   return (
     <form className="step-form" onSubmit={submit} noValidate>
       <TextArea
-        label={step.prompt}
-        hint={exact ? 'Word for word, as the client said it. It is recorded as written.' : undefined}
+        // Discreet mode: the prompt can name what the client must not read over a shoulder.
+        label={discreet ? 'Notes' : step.prompt}
+        hint={exact && !discreet ? 'Word for word, as the client said it. It is recorded as written.' : undefined}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
