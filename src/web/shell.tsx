@@ -107,7 +107,7 @@ export function Shell() {
                   <NavLink to="/settings/locations">Locations</NavLink>
                 </li>
               )}
-              {!enrolling && (can(me, 'incident.open') || can(me, 'pages.acknowledge')) && (
+              {!enrolling && (can(me, 'incident.open') || can(me, 'escalation.manage')) && (
                 <li>
                   <NavLink to="/incidents">Incidents</NavLink>
                 </li>
