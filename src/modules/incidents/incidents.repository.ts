@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { TimelineKind } from './incidents.table.ts';
+import type { Modality } from '../schedule/schedule.table.ts';
 import type { Database } from '../../server/database.ts';
 
 type Db = Kysely<Database>;
@@ -60,6 +61,67 @@ export async function insertTimeline(db: Db, practiceId: string, incidentId: str
   }))).returning(['seq', 'at', 'actor_user_id', 'run_id', 'step_id', 'kind', 'what']).execute();
 }
 
+export interface NewIncident {
+  practiceId: string;
+  id: string;
+  clientId: string;
+  sessionId: string | null;
+  protocolKey: string;
+  discreet: boolean;
+  openedBy: string;
+  openedAt: Date;
+  run: { id: string; protocolVersion: number; state: string; status: 'open' | 'completed'; startedAt: Date };
+  timeline: NewTimelineEntry[];
+}
+
+export interface InsertedIncident {
+  /** False when an incident with this id already existed (then nothing was written). */
+  created: boolean;
+  /** The client's assigned clinicians and their supervisors (the incident's audience before anyone is paged). */
+  care_team: string[];
+  /** Where the session is, if the incident is during one. */
+  modality: Modality | null;
+  location_name: string | null;
+  location_address: string | null;
+}
+
+/**
+ * Opens an incident in one round trip: the incident (nothing when its id exists), its
+ * first protocol run and its timeline entries (in order), and reads who follows it
+ * (`incidentAudience` before any page) and where its session is.
+ */
+export async function insertIncident(db: Db, i: NewIncident): Promise<InsertedIncident> {
+  const t = i.timeline;
+  const { rows } = await sql<InsertedIncident>`
+    with incident as (
+      insert into incidents (practice_id, id, client_id, session_id, protocol_key, discreet, opened_by, opened_at, closed_by, closed_at)
+      values (${i.practiceId}, ${i.id}, ${i.clientId}, ${i.sessionId}, ${i.protocolKey}, ${i.discreet}, ${i.openedBy}, ${i.openedAt}, null, null)
+      on conflict do nothing
+      returning practice_id, id
+    ), run as (
+      insert into protocol_runs (practice_id, id, incident_id, protocol_key, protocol_version, state, status, started_at, started_by, opened_by_step)
+      select incident.practice_id, ${i.run.id}::uuid, incident.id, ${i.protocolKey}::text, ${i.run.protocolVersion}::integer, ${i.run.state}::jsonb,
+        ${i.run.status}::text, ${i.run.startedAt}::timestamptz, ${i.openedBy}::uuid, null from incident
+    ), timeline as (
+      insert into incident_timeline (practice_id, incident_id, at, actor_user_id, run_id, step_id, kind, what)
+      select incident.practice_id, incident.id, e.at, e.actor_user_id, e.run_id, e.step_id, e.kind, e.what
+      from incident, unnest(${t.map((e) => e.at)}::timestamptz[], ${t.map((e) => e.actorUserId)}::uuid[], ${t.map((e) => e.runId)}::uuid[],
+        ${t.map((e) => e.stepId)}::text[], ${t.map((e) => e.kind)}::text[], ${t.map((e) => e.what)}::text[])
+        with ordinality as e(at, actor_user_id, run_id, step_id, kind, what, n)
+      order by e.n
+    ), assigned as (
+      select cc.clinician_id as user_id from client_clinicians cc where cc.practice_id = ${i.practiceId} and cc.client_id = ${i.clientId}
+    )
+    select exists (select 1 from incident) as created,
+      array(select user_id from assigned
+            union select s.supervisor_id from supervision s where s.practice_id = ${i.practiceId} and s.clinician_id in (select user_id from assigned))::text[] as care_team,
+      s.modality, l.name as location_name, l.address as location_address
+    from (select 1) as one
+      left join therapy_sessions s on s.practice_id = ${i.practiceId} and s.id = ${i.sessionId}::uuid
+      left join locations l on l.practice_id = s.practice_id and l.id = s.location_id`.execute(db);
+  return rows[0]!;
+}
+
 export async function lockRun(db: Db, practiceId: string, incidentId: string, runId: string) {
   return db.selectFrom('protocol_runs').selectAll().where('practice_id', '=', practiceId).where('incident_id', '=', incidentId)
     .where('id', '=', runId).forUpdate().executeTakeFirst();
@@ -83,6 +145,19 @@ export async function overridesFor(db: Db, practiceId: string, protocolKey: stri
   const row = await db.selectFrom('protocol_parameters').select('values').where('practice_id', '=', practiceId)
     .where('protocol_key', '=', protocolKey).executeTakeFirst();
   return row?.values ?? {};
+}
+
+/**
+ * What opening an incident reads first, in one round trip: the practice's parameter
+ * overrides for the protocol (`overridesFor`) and, when it names a session, whose it is
+ * (undefined: no such session in this practice).
+ */
+export async function openingContext(db: Db, practiceId: string, protocolKey: string, sessionId: string | null) {
+  const { rows } = await sql<{ overrides: Record<string, number> | null; session_client_id: string | null }>`
+    select (select values from protocol_parameters where practice_id = ${practiceId} and protocol_key = ${protocolKey}) as overrides,
+      (select client_id from therapy_sessions where practice_id = ${practiceId} and id = ${sessionId}::uuid) as session_client_id`.execute(db);
+  const row = rows[0]!;
+  return { overrides: row.overrides ?? {}, session: sessionId && row.session_client_id !== null ? { client_id: row.session_client_id } : undefined };
 }
 
 /** Everything the incident view shows, read in parallel. */

@@ -67,40 +67,47 @@ export async function openIncident(deps: IncidentDeps, auth: AuthContext, input:
   if (!definition) throw new Problem('UNKNOWN_PROTOCOL', `There is no protocol "${input.protocolKey}".`);
   await authorizeClient(db, auth, input.clientId, 'incident.open', ip);
   const at = occurredAt(input.occurredAt, null);
-  const [overrides, session] = await Promise.all([
-    repo.overridesFor(db, practiceId, definition.key),
-    input.sessionId ? db.selectFrom('therapy_sessions').select(['client_id']).where('practice_id', '=', practiceId).where('id', '=', input.sessionId).executeTakeFirst() : undefined,
-  ]);
+  const { overrides, session } = await repo.openingContext(db, practiceId, definition.key, input.sessionId || null);
   if (input.sessionId && session?.client_id !== input.clientId) {
     throw new Problem('SESSION_NOT_FOR_CLIENT', 'That session is not with this client.');
   }
 
+  const started = startRun(definition, overrides, at.toISOString(), auth.user.id);
   const outcome = await db.transaction().execute(async (trx) => {
-    const inserted = await trx.insertInto('incidents').values({
-      practice_id: practiceId, id: input.id, client_id: input.clientId, session_id: input.sessionId ?? null, protocol_key: definition.key,
-      discreet: input.discreet ?? false, opened_by: auth.user.id, opened_at: at, closed_by: null, closed_at: null,
-    }).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-    if (!inserted) return { created: false as const };
+    // The incident, its run and its timeline in one statement (nothing when the id exists: a retried press).
+    const inserted = await repo.insertIncident(trx, {
+      practiceId, id: input.id, clientId: input.clientId, sessionId: input.sessionId ?? null, protocolKey: definition.key,
+      discreet: input.discreet ?? false, openedBy: auth.user.id, openedAt: at,
+      run: { id: input.runId, protocolVersion: started.state.definition.version, state: JSON.stringify(started.state), status: started.state.status, startedAt: new Date(started.state.startedAt) },
+      timeline: [
+        { at, actorUserId: auth.user.id, runId: null, stepId: null, kind: 'incident', what: `Incident opened: ${definition.title}` },
+        ...toEntries(started.timeline, input.runId),
+      ],
+    });
+    if (!inserted.created) return { created: false as const };
 
-    const started = startRun(definition, overrides, at.toISOString(), auth.user.id);
-    await insertRun(trx, practiceId, input.id, input.runId, started.state, auth.user.id, null);
-    await repo.insertTimeline(trx, practiceId, input.id, [
-      { at, actorUserId: auth.user.id, runId: null, stepId: null, kind: 'incident', what: `Incident opened: ${definition.title}` },
-      ...toEntries(started.timeline, input.runId),
-    ]);
     const page = definition.pagesAtOnce
-      ? await requestPage(trx, deps.jobs, { practiceId, incidentId: input.id, requestedBy: auth.user.id, reason: definition.title, at })
+      ? await requestPage(trx, deps.jobs, {
+        practiceId, incidentId: input.id, requestedBy: auth.user.id, reason: definition.title, at,
+        newIncident: true,
+        incident: {
+          clientId: input.clientId, protocolKey: definition.key, requester: { role: auth.user.role, name: auth.user.name },
+          where: { modality: inserted.modality, locationName: inserted.location_name, locationAddress: inserted.location_address },
+          careTeam: inserted.care_team,
+        },
+      })
       : null;
     await appendAuditEvent(trx, {
       practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.open', resourceType: 'incident', resourceId: input.id,
       clientId: input.clientId, ip, outcome: 'success',
       detail: { protocol: definition.key, version: definition.version, runId: input.runId, sessionId: input.sessionId ?? null, paged: page?.notifiedUserIds ?? [] },
     });
-    return { created: true as const, page };
+    // Who follows the incident live, as read in this transaction: nobody but its care team until someone is paged.
+    return { created: true as const, page, audience: page?.audience ?? inserted.care_team };
   });
 
   if (!outcome.created) return { created: false, incident: await sameIncidentAgain(db, auth, input) };
-  await announce(deps, practiceId, input.id, outcome.page?.messages ?? []);
+  await announce(deps, practiceId, input.id, outcome.page?.messages ?? [], outcome.audience);
   return { created: true, incident: { id: input.id, runId: input.runId, status: 'open', pageId: outcome.page?.pageId ?? null } };
 }
 
@@ -408,9 +415,10 @@ function canonical(value: unknown): string {
     : v));
 }
 
-async function announce(deps: IncidentDeps, practiceId: string, incidentId: string, messages: LiveMessage[]) {
+/** Publishes `messages` and tells the incident's audience it changed (`audience`: already read, else read now). */
+async function announce(deps: IncidentDeps, practiceId: string, incidentId: string, messages: LiveMessage[], known?: string[]) {
   try {
-    const audience = await repo.incidentAudience(deps.db, practiceId, incidentId);
+    const audience = known ?? await repo.incidentAudience(deps.db, practiceId, incidentId);
     await publishAll(deps.live, deps.db, [...messages, { type: 'incident.updated', practiceId, userIds: audience, data: { incidentId } }]);
   } catch {
     // Live updates are a convenience on top of committed data: browsers refetch on reconnect.

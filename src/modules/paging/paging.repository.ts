@@ -1,8 +1,8 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { EscalationPolicy, EscalationTarget } from '../../domain/escalation.ts';
 import type { TimelineKind } from '../incidents/incidents.table.ts';
-import type { Page, PageRecipientTable, PageStatus } from './paging.table.ts';
+import type { Page, PageStatus } from './paging.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -48,19 +48,53 @@ export async function findTargets(db: Db, practiceId: string, requestedBy: strin
   return rows;
 }
 
+/**
+ * The practice's saved policy (null when it has none) and, in the same round trip, the
+ * people each kind of level would page now, as `findTargets` with the saved on-call list.
+ */
+export async function findPolicyAndTargets(db: Db, practiceId: string, requestedBy: string) {
+  const { rows } = await sql<{
+    target: EscalationTarget | null; id: string | null; name: string | null;
+    levels: unknown; rounds: number | null; on_call_user_ids: string[] | null;
+  }>`
+    with ep as (select levels, rounds, on_call_user_ids from escalation_policies where practice_id = ${practiceId})
+    select null as target, null::uuid as id, null as name, ep.levels, ep.rounds, ep.on_call_user_ids from ep
+    union all (
+      select 'supervisor', u.id, u.name, null::jsonb, null::integer, null::uuid[] from supervision s
+        join users u on u.practice_id = s.practice_id and u.id = s.supervisor_id
+        where s.practice_id = ${practiceId} and s.clinician_id = ${requestedBy} and u.active and u.id <> ${requestedBy}
+      union all
+      select 'on_call', u.id, u.name, null::jsonb, null::integer, null::uuid[] from users u
+        where u.practice_id = ${practiceId} and u.id = any(coalesce((select on_call_user_ids from ep), '{}'::uuid[])) and u.active
+          and u.role in ('clinician', 'supervisor') and u.id <> ${requestedBy}
+      union all
+      select 'owner', u.id, u.name, null::jsonb, null::integer, null::uuid[] from users u
+        where u.practice_id = ${practiceId} and u.role = 'owner' and u.active and u.id <> ${requestedBy}
+      order by 1, 3, 2
+    )`.execute(db);
+  const [first] = rows;
+  const policy = first && first.target === null ? first : undefined;
+  const targets = rows.filter((r): r is typeof r & { target: EscalationTarget; id: string; name: string } => r.target !== null);
+  return { policy, targets };
+}
+
 // --- incidents as paging sees them ------------------------------------------------------
 
 /**
  * Takes the incident for paging (so two requests for help cannot both create a page)
  * and reads, in the same round trip, whether a page is already open, the requester's
- * role and the practice's saved policy. FOR NO KEY UPDATE: rows that merely reference
+ * role and name, the practice's saved policy, and where the session is (for the page's
+ * alert). FOR NO KEY UPDATE: rows that merely reference
  * the incident (timeline entries, notes) are not held up.
  */
 export async function lockIncident(trx: Transaction<Database>, practiceId: string, incidentId: string, requestedBy: string) {
   return trx.selectFrom('incidents as i')
     .leftJoin('users as r', (j) => j.onRef('r.practice_id', '=', 'i.practice_id').on('r.id', '=', requestedBy))
     .leftJoin('escalation_policies as ep', 'ep.practice_id', 'i.practice_id')
-    .select(['i.id', 'i.client_id', 'i.status', 'i.protocol_key', 'r.role as requester_role', 'ep.levels', 'ep.rounds', 'ep.on_call_user_ids'])
+    .leftJoin('therapy_sessions as s', (j) => j.onRef('s.practice_id', '=', 'i.practice_id').onRef('s.id', '=', 'i.session_id'))
+    .leftJoin('locations as l', (j) => j.onRef('l.practice_id', '=', 's.practice_id').onRef('l.id', '=', 's.location_id'))
+    .select(['i.id', 'i.client_id', 'i.status', 'i.protocol_key', 'r.role as requester_role', 'r.name as requester_name', 'ep.levels', 'ep.rounds', 'ep.on_call_user_ids'])
+    .select(['s.modality', 'l.name as location_name', 'l.address as location_address'])
     .select((eb) => eb.selectFrom('pages as p').select('p.id')
       .whereRef('p.practice_id', '=', 'i.practice_id').whereRef('p.incident_id', '=', 'i.id').where('p.status', '=', 'open')
       .orderBy('p.created_at', 'desc').limit(1).as('open_page_id'))
@@ -75,9 +109,7 @@ export async function findUserName(db: Db, practiceId: string, userId: string): 
 
 // --- pages ------------------------------------------------------------------------------
 
-export async function insertPage(trx: Transaction<Database>, page: Insertable<Database['pages']>) {
-  await trx.insertInto('pages').values(page).execute();
-}
+export type NewPage = Omit<Page, 'acknowledged_by' | 'acknowledged_at'>;
 
 /**
  * Takes a page to change it. Its incident first (KEY SHARE: it must stay, and whoever
@@ -100,9 +132,33 @@ export async function updatePage(trx: Transaction<Database>, practiceId: string,
   await trx.updateTable('pages').set(patch).where('practice_id', '=', practiceId).where('id', '=', pageId).execute();
 }
 
-export async function insertRecipients(trx: Transaction<Database>, rows: Insertable<PageRecipientTable>[]) {
-  if (rows.length === 0) return;
-  await trx.insertInto('page_recipients').values(rows).onConflict((oc) => oc.doNothing()).execute();
+/**
+ * A step of a page in one round trip: the new page itself (for its first step), the
+ * people it notified (none: nobody to page) and its timeline entries for the incident,
+ * in order (as `insertPage`, then the recipients, then `insertTimeline`).
+ */
+export async function insertStep(trx: Transaction<Database>, step: {
+  practiceId: string; pageId: string; incidentId: string; at: Date; actorUserId: string | null;
+  newPage: NewPage | null; notified: { userIds: string[]; level: number; round: number } | null; timeline: string[];
+}) {
+  const ids = step.notified?.userIds ?? [];
+  const p = step.newPage;
+  const page = p ? sql`page as (
+      insert into pages (practice_id, id, incident_id, requested_by, reason, status, level, round, created_at, next_escalation_at, acknowledged_by, acknowledged_at)
+      values (${p.practice_id}, ${p.id}, ${p.incident_id}, ${p.requested_by}, ${p.reason}, ${p.status}, ${p.level}, ${p.round}, ${p.created_at},
+        ${p.next_escalation_at}, null, null)
+    ), ` : sql``;
+  await sql`
+    with ${page}recipients as (
+      insert into page_recipients (practice_id, page_id, user_id, level, round, notified_at)
+      select ${step.practiceId}::uuid, ${step.pageId}::uuid, x.user_id, ${step.notified?.level ?? 0}::integer, ${step.notified?.round ?? 1}::integer, ${step.at}::timestamptz
+      from unnest(${ids}::uuid[]) as x(user_id)
+      on conflict do nothing
+    )
+    insert into incident_timeline (practice_id, incident_id, at, actor_user_id, run_id, step_id, kind, what)
+    select ${step.practiceId}::uuid, ${step.incidentId}::uuid, ${step.at}::timestamptz, ${step.actorUserId}::uuid, null, null, 'page', t.what
+    from unnest(${step.timeline}::text[]) with ordinality as t(what, n)
+    order by t.n`.execute(trx);
 }
 
 /** Everyone notified for a page so far, once each. */

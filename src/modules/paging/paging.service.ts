@@ -180,6 +180,11 @@ export async function savePolicy(db: Db, auth: AuthContext, policy: EscalationPo
 
 export interface PageRequested {
   pageId: string;
+  /**
+   * Who follows the incident live (`incidentAudience`), as read in this transaction after
+   * the page was stored; absent when no page was created (an open page was returned).
+   */
+  audience?: string[];
   /** False when a page was already open for the incident and is returned instead (nobody is paged twice). */
   created: boolean;
   /** Who this call notified; for an existing page, everyone notified for it so far. */
@@ -191,9 +196,22 @@ export interface PageRequested {
 type People = Map<EscalationTarget, { id: string; name: string }[]>;
 
 async function resolveTargets(trx: Transaction<Database>, practiceId: string, requestedBy: string, policy: EscalationPolicy): Promise<People> {
+  return peopleOf(await repo.findTargets(trx, practiceId, requestedBy, policy.onCallUserIds));
+}
+
+function peopleOf(rows: { target: EscalationTarget; id: string; name: string }[]): People {
   const people: People = new Map([['supervisor', []], ['on_call', []], ['owner', []]]);
-  for (const row of await repo.findTargets(trx, practiceId, requestedBy, policy.onCallUserIds)) people.get(row.target)!.push({ id: row.id, name: row.name });
+  for (const row of rows) people.get(row.target)!.push({ id: row.id, name: row.name });
   return people;
+}
+
+/** The practice's policy and who its levels would page, in one round trip (as `loadPolicy` then `resolveTargets`). */
+async function policyAndPeople(trx: Transaction<Database>, practiceId: string, requestedBy: string): Promise<{ policy: EscalationPolicy; people: People }> {
+  const found = await repo.findPolicyAndTargets(trx, practiceId, requestedBy);
+  const policy = policyOf(found.policy);
+  // The statement read the saved on-call list; a saved policy that no longer validates pages by the default's (nobody on call).
+  const onCall = new Set(policy.onCallUserIds);
+  return { policy, people: peopleOf(found.targets.filter((t) => t.target !== 'on_call' || onCall.has(t.id))) };
 }
 
 const names = (list: { name: string }[]) =>
@@ -201,6 +219,9 @@ const names = (list: { name: string }[]) =>
 const levelOf = (policy: EscalationPolicy, step: EscalationStep) =>
   `level ${step.level + 1} of ${policy.levels.length}, round ${step.round} of ${policy.rounds}`;
 const targetAt = (policy: EscalationPolicy, step: EscalationStep): EscalationTarget => policy.levels[step.level]?.target ?? 'owner';
+
+/** Where a page stands after a step (as stored on it). */
+type PageWhereNow = { status: 'open' | 'exhausted'; level: number; round: number; next_escalation_at: Date | null };
 
 interface Advance {
   practiceId: string;
@@ -222,14 +243,16 @@ interface Advance {
  */
 async function advance(
   trx: Transaction<Database>, jobs: JobQueue, a: Advance, after: EscalationStep | null,
-  savePage: (where: { status: 'open' | 'exhausted'; level: number; round: number; next_escalation_at: Date | null }) => Promise<void>,
+  savePage: ((where: PageWhereNow) => Promise<void>) | { insert: (where: PageWhereNow) => repo.NewPage },
 ) {
   const { policy, people } = a;
   const { step, skipped } = nextReachable(policy, after, (t) => (people.get(t)?.length ?? 0) > 0);
   const nextEscalationAt = step === 'exhausted' ? null : new Date(a.at.getTime() + waitMinutesAt(policy, step.level) * 60_000);
-  await savePage(step === 'exhausted'
-    ? { status: 'exhausted', level: after?.level ?? 0, round: after?.round ?? 1, next_escalation_at: null }
-    : { status: 'open', level: step.level, round: step.round, next_escalation_at: nextEscalationAt });
+  const saved = step === 'exhausted'
+    ? { status: 'exhausted' as const, level: after?.level ?? 0, round: after?.round ?? 1, next_escalation_at: null }
+    : { status: 'open' as const, level: step.level, round: step.round, next_escalation_at: nextEscalationAt };
+  // A new page is inserted with its first step, in one statement.
+  const newPage = typeof savePage === 'function' ? (await savePage(saved), null) : savePage.insert(saved);
   const timeline: { what: string }[] = skipped.map((s) => ({
     what: `Nobody to page at ${levelOf(policy, s)} (${TARGET_LABELS[targetAt(policy, s)]}): skipped`,
   }));
@@ -243,11 +266,12 @@ async function advance(
   } else {
     notified = people.get(targetAt(policy, step)) ?? [];
     timeline.push({ what: `Paged ${names(notified)} (${TARGET_LABELS[targetAt(policy, step)]}), ${levelOf(policy, step)}` });
-    await repo.insertRecipients(trx, notified.map((p) => ({
-      practice_id: a.practiceId, page_id: a.pageId, user_id: p.id, level: step.level, round: step.round, notified_at: a.at,
-    })));
   }
-  await repo.insertTimeline(trx, timeline.map((t) => ({ practiceId: a.practiceId, incidentId: a.incidentId, at: a.at, actorUserId: a.actor?.userId ?? null, what: t.what })));
+  await repo.insertStep(trx, {
+    practiceId: a.practiceId, pageId: a.pageId, incidentId: a.incidentId, at: a.at, actorUserId: a.actor?.userId ?? null, newPage,
+    notified: step === 'exhausted' ? null : { userIds: notified.map((p) => p.id), level: step.level, round: step.round },
+    timeline: timeline.map((t) => t.what),
+  });
   if (step !== 'exhausted') {
     await scheduleEscalation(trx, jobs, { practiceId: a.practiceId, pageId: a.pageId, level: step.level, round: step.round }, nextEscalationAt!);
   }
@@ -258,17 +282,19 @@ async function advance(
     ip: null, outcome: 'success',
     detail: { incidentId: a.incidentId, step, skipped, notifiedUserIds: notified.map((p) => p.id), nextEscalationAt: nextEscalationAt?.toISOString() ?? null },
   });
-  return { step, notified, nextEscalationAt };
+  return { step, notified, nextEscalationAt, saved };
 }
 
-/** The messages for a page that just paged people (and, when `statusChanged`, changed status). */
-async function pageMessages(trx: Transaction<Database>, practiceId: string, pageId: string, incidentId: string, notifiedUserIds: string[], statusChanged: boolean): Promise<LiveMessage[]> {
-  const audience = await incidentAudience(trx, practiceId, incidentId);
-  const view = await loadPageForMe(trx, practiceId, pageId);
+/**
+ * The messages for a page that just paged people (and, when `statusChanged`, changed
+ * status), to `audience` (the incident's, `incidentAudience`, read after the recipients
+ * were stored) and `recipients` (everyone notified for the page so far).
+ */
+function pageMessages(practiceId: string, view: PageForMe, notifiedUserIds: string[], statusChanged: boolean, audience: string[], recipients: string[]): LiveMessage[] {
   const messages: LiveMessage[] = [];
   if (notifiedUserIds.length) messages.push({ type: 'page', practiceId, userIds: notifiedUserIds, data: { ...view } });
-  if (statusChanged) messages.push(pageUpdated(practiceId, view, await recipientsAndAudience(trx, practiceId, pageId, audience)));
-  messages.push({ type: 'incident.updated', practiceId, userIds: audience, data: { incidentId } });
+  if (statusChanged) messages.push(pageUpdated(practiceId, view, [...new Set([...recipients, ...audience])]));
+  messages.push({ type: 'incident.updated', practiceId, userIds: audience, data: { incidentId: view.incidentId } });
   return messages;
 }
 
@@ -289,31 +315,80 @@ async function recipientsAndAudience(trx: Transaction<Database>, practiceId: str
  * open gets that page back: pressing twice does not page twice. Publish the returned
  * messages after the commit (`publishAll`).
  */
-export async function requestPage(trx: Transaction<Database>, jobs: JobQueue, input: {
-  practiceId: string; incidentId: string; requestedBy: string; reason: string; at: Date;
-}): Promise<PageRequested> {
+export async function requestPage(trx: Transaction<Database>, jobs: JobQueue, input: RequestPageInput): Promise<PageRequested> {
   const { practiceId, incidentId, requestedBy, at } = input;
   const queueReady = ensureEscalationQueue(jobs);
-  const incident = await repo.lockIncident(trx, practiceId, incidentId, requestedBy);
-  if (!incident) throw new Problem('NOT_FOUND', 'No such incident.');
-  if (incident.status === 'closed') throw new Problem('INCIDENT_ALREADY_CLOSED', 'This incident is closed; nobody was paged.');
-  if (incident.open_page_id) {
-    return { pageId: incident.open_page_id, created: false, notifiedUserIds: await repo.recipientIds(trx, practiceId, incident.open_page_id), messages: [] };
+  let known: { clientId: string; requester: { role: string; name: string }; protocolKey: string; where: PageWhere };
+  let policy: EscalationPolicy;
+  let people: People;
+  if (input.newIncident) {
+    // Created by the caller in this transaction: nobody else can see it, lock it or have paged for it yet.
+    const { incident } = input;
+    known = incident;
+    ({ policy, people } = await policyAndPeople(trx, practiceId, requestedBy));
+  } else {
+    const incident = await repo.lockIncident(trx, practiceId, incidentId, requestedBy);
+    if (!incident) throw new Problem('NOT_FOUND', 'No such incident.');
+    if (incident.status === 'closed') throw new Problem('INCIDENT_ALREADY_CLOSED', 'This incident is closed; nobody was paged.');
+    if (incident.open_page_id) {
+      return { pageId: incident.open_page_id, created: false, notifiedUserIds: await repo.recipientIds(trx, practiceId, incident.open_page_id), messages: [] };
+    }
+    if (!incident.requester_role) throw new Problem('NOT_FOUND', 'No such person in this practice.');
+    known = {
+      clientId: incident.client_id, requester: { role: incident.requester_role, name: incident.requester_name ?? '' }, protocolKey: incident.protocol_key,
+      where: { modality: incident.modality, locationName: incident.location_name, locationAddress: incident.location_address },
+    };
+    policy = policyOf(incident);
+    people = await resolveTargets(trx, practiceId, requestedBy, policy);
   }
-  if (!incident.requester_role) throw new Problem('NOT_FOUND', 'No such person in this practice.');
-  const policy = policyOf(incident);
-  const people = await resolveTargets(trx, practiceId, requestedBy, policy);
   const pageId = randomUUID();
   await queueReady;
-  const { step, notified } = await advance(trx, jobs, {
-    practiceId, incidentId, clientId: incident.client_id, pageId, policy, people, at, actor: { userId: requestedBy, role: incident.requester_role },
-  }, null, (where) => repo.insertPage(trx, {
-    practice_id: practiceId, id: pageId, incident_id: incidentId, requested_by: requestedBy, reason: input.reason, created_at: at,
-    ...where, acknowledged_by: null, acknowledged_at: null,
-  }));
+  const { step, notified, saved } = await advance(trx, jobs, {
+    practiceId, incidentId, clientId: known.clientId, pageId, policy, people, at, actor: { userId: requestedBy, role: known.requester.role },
+  }, null, { insert: (where) => ({
+    practice_id: practiceId, id: pageId, incident_id: incidentId, requested_by: requestedBy, reason: input.reason, created_at: at, ...where,
+  }) });
   const notifiedUserIds = notified.map((p) => p.id);
-  return { pageId, created: true, notifiedUserIds, messages: await pageMessages(trx, practiceId, pageId, incidentId, notifiedUserIds, step === 'exhausted') };
+  // The page as just stored (what `findPageViews` would read back), and the incident's audience: for a new
+  // incident its care team and whoever this page notified (the only page recipients it has).
+  const view = pageForMe({
+    id: pageId, incident_id: incidentId, status: saved.status, reason: input.reason, created_at: at,
+    requested_by: requestedBy, requested_by_name: known.requester.name, level: saved.level, round: saved.round,
+    acknowledged_by: null, acknowledged_by_name: null, acknowledged_at: null, next_escalation_at: saved.next_escalation_at,
+    protocol_key: known.protocolKey, client_id: known.clientId,
+    modality: known.where.modality, location_name: known.where.locationName, location_address: known.where.locationAddress,
+  });
+  const audience = input.newIncident
+    ? [...new Set([...input.incident.careTeam, ...notifiedUserIds])]
+    : await incidentAudience(trx, practiceId, incidentId);
+  return {
+    pageId, created: true, notifiedUserIds, audience,
+    // A new page's recipients are exactly the people it just notified.
+    messages: pageMessages(practiceId, view, notifiedUserIds, step === 'exhausted', audience, notifiedUserIds),
+  };
 }
+
+/** Where the session of an incident is, for the page's alert (none: not during a session). */
+export interface PageWhere { modality: repo.PageViewRow['modality']; locationName: string | null; locationAddress: string | null }
+
+export type RequestPageInput = {
+  practiceId: string; incidentId: string; requestedBy: string; reason: string; at: Date;
+} & (
+  | { newIncident?: false }
+  | {
+    /** The caller created the incident in this same transaction: it is not locked or checked for an open page again. */
+    newIncident: true;
+    /** What the caller already knows of the new incident, so nothing about it is read back. */
+    incident: {
+      clientId: string;
+      protocolKey: string;
+      requester: { role: string; name: string };
+      where: PageWhere;
+      /** The client's assigned clinicians and their supervisors, read in this transaction. */
+      careTeam: readonly string[];
+    };
+  }
+);
 
 export interface EscalationResult {
   outcome: 'stale' | 'escalated' | 'exhausted';
@@ -334,16 +409,18 @@ export async function escalatePage(db: Db, jobs: JobQueue, job: EscalationJob, c
       return { outcome: 'stale', notifiedUserIds: [], messages: [] };
     }
     const at = clock.now();
-    const policy = await loadPolicy(trx, job.practiceId);
-    const people = await resolveTargets(trx, job.practiceId, page.requested_by, policy);
+    const { policy, people } = await policyAndPeople(trx, job.practiceId, page.requested_by);
     const { step, notified } = await advance(trx, jobs, {
       practiceId: job.practiceId, incidentId: page.incident_id, clientId: page.client_id, pageId: page.id, policy, people, at, actor: null,
     }, { level: page.level, round: page.round }, (where) => repo.updatePage(trx, job.practiceId, page.id, where));
     const exhausted = step === 'exhausted';
     const notifiedUserIds = notified.map((p) => p.id);
+    const audience = await incidentAudience(trx, job.practiceId, page.incident_id);
+    const view = await loadPageForMe(trx, job.practiceId, page.id);
+    const recipients = exhausted ? await repo.recipientIds(trx, job.practiceId, page.id) : [];
     return {
       outcome: exhausted ? 'exhausted' : 'escalated', notifiedUserIds,
-      messages: await pageMessages(trx, job.practiceId, page.id, page.incident_id, notifiedUserIds, exhausted),
+      messages: pageMessages(job.practiceId, view, notifiedUserIds, exhausted, audience, recipients),
     };
   });
 }
