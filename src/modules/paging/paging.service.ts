@@ -37,13 +37,31 @@ export function ensureEscalationQueue(jobs: JobQueue): Promise<void> {
   let ready = queuesReady.get(jobs);
   if (!ready) {
     // 'short': a second job with the same key while the first still waits is not queued.
-    ready = jobs.boss.createQueue(ESCALATION_QUEUE, {
-      name: ESCALATION_QUEUE, policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60,
-    });
+    ready = createQueueRetrying(jobs);
     ready.catch(() => queuesReady.delete(jobs));
     queuesReady.set(jobs, ready);
   }
   return ready;
+}
+
+/**
+ * pg-boss creates a queue's partition with DDL; two instances starting together can
+ * deadlock on it (one is chosen as the victim). The queue creation is idempotent, so the
+ * victim tries again after a short, jittered pause.
+ */
+async function createQueueRetrying(jobs: JobQueue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await jobs.boss.createQueue(ESCALATION_QUEUE, {
+        name: ESCALATION_QUEUE, policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60,
+      });
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= 6 || (code !== '40P01' && code !== '23505' && code !== '42P07')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 /** Queues the timer inside the caller's transaction: it exists exactly when the page change that needs it commits. */

@@ -4,11 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createInstance, createTestApp, listen, openLiveStream, signedIn, type LiveStream } from '../../../test/support/app.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice, type FixtureUser } from '../../../test/support/fixtures.ts';
 import type { Db } from '../../server/database.ts';
-import type { JobQueue } from '../../server/jobs.ts';
+import { JobQueue as JobQueueClass, type JobQueue } from '../../server/jobs.ts';
+import { createTestDatabase } from '../../../test/support/database.ts';
 import { insertUser } from '../auth/auth.repository.ts';
 import { hashPassword } from '../auth/auth.service.ts';
 import {
-  cancelIncidentPages, escalatePage, ESCALATION_QUEUE, incidentPages, publishAll, requestPage, startEscalationWorker, systemClock, type Clock, type EscalationJob,
+  cancelIncidentPages, ensureEscalationQueue, escalatePage, ESCALATION_QUEUE, incidentPages, publishAll, requestPage, startEscalationWorker, systemClock, type Clock, type EscalationJob,
 } from './paging.service.ts';
 
 const { app, db, url, jobs, live } = await createTestApp();
@@ -433,5 +434,23 @@ describe('two server instances', async () => {
     expect(anonymous.statusCode).toBe(401);
     const s = await stream(baseB, await signedIn(b.app, u.owner));
     expect(s.events[0]).toEqual({ type: 'ready', data: { userId: u.owner.id, listening: true } });
+  });
+});
+
+describe('two instances starting together', () => {
+  it('both create the escalation queue, although pg-boss deadlocks one of them on its DDL (it retries)', async () => {
+    for (let i = 0; i < 3; i++) {
+      const fresh = await createTestDatabase();
+      const [a, b] = [new JobQueueClass(fresh.url), new JobQueueClass(fresh.url)];
+      try {
+        await Promise.all([a.start(), b.start()]);
+        await Promise.all([ensureEscalationQueue(a), ensureEscalationQueue(b)]);
+        const queues = await a.boss.getQueues();
+        expect(queues.filter((q) => q.name === ESCALATION_QUEUE)).toHaveLength(1);
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+        await fresh.db.destroy();
+      }
+    }
   });
 });
