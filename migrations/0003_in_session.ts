@@ -142,9 +142,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       step_id text,
       kind text not null check (kind in ('protocol', 'page', 'note', 'session', 'disclosure', 'follow_up', 'incident')),
       what text not null,
+      -- the id the browser made for a note, so a resent note (offline queue) is written once
+      client_ref uuid,
       foreign key (practice_id, incident_id) references incidents (practice_id, id)
     );
     create index incident_timeline_incident_idx on incident_timeline (practice_id, incident_id, seq);
+    -- a note resent with the same id is found, not written again
+    create unique index incident_timeline_client_ref_idx on incident_timeline (practice_id, client_ref) where client_ref is not null;
 
     create table pages (
       practice_id uuid not null,

@@ -145,10 +145,14 @@ export const incidentsRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (
   app.post('/api/incidents/:incidentId/notes', {
     config: { action: 'incident.note' },
     schema: {
-      tags: ['incidents'], summary: 'Adds a note to the timeline (the clinician, or a supervisor watching)', params: incidentParams,
-      body: z.strictObject({ text: z.string().trim().min(1).max(5000) }), response: { 201: z.object({ entry: timelineEntry }) },
+      tags: ['incidents'], summary: 'Adds a note to the timeline (the clinician, or a supervisor watching); idempotent on the optional client-made id', params: incidentParams,
+      body: z.strictObject({ text: z.string().trim().min(1).max(5000), id: uuidField.optional() }),
+      response: { 200: z.object({ entry: timelineEntry }), 201: z.object({ entry: timelineEntry }) },
     },
-  }, async (request, reply) => reply.code(201).send({ entry: await incidents.addNote(deps, requireAuth(request), request.params.incidentId, request.body.text, ip(request)) }));
+  }, async (request, reply) => {
+    const { entry, created } = await incidents.addNote(deps, requireAuth(request), request.params.incidentId, request.body, ip(request));
+    return reply.code(created ? 201 : 200).send({ entry });
+  });
 
   app.post('/api/incidents/:incidentId/pages', {
     config: { action: 'incident.act' },

@@ -317,21 +317,34 @@ async function stepConsequences(trx: Trx, deps: IncidentDeps, auth: AuthContext,
 
 // --- notes, asking for help, closing ----------------------------------------------
 
-/** A note on the timeline: the clinician, or a supervisor watching live. */
-export async function addNote(deps: IncidentDeps, auth: AuthContext, incidentId: string, text: string, ip: string | null): Promise<TimelineView> {
+/**
+ * A note on the timeline: the clinician, or a supervisor watching live. With the id the
+ * browser made, a note resent from the offline queue is answered with the one written.
+ */
+export async function addNote(deps: IncidentDeps, auth: AuthContext, incidentId: string, input: { text: string; id?: string | undefined }, ip: string | null): Promise<{ entry: TimelineView; created: boolean }> {
   const access = await authorizeIncident(deps.db, auth, incidentId, 'incident.note', ip);
-  const written = await deps.db.transaction().execute(async (trx) => {
-    const [entry] = await repo.insertTimeline(trx, auth.practice.id, incidentId, [
-      { at: new Date(), actorUserId: auth.user.id, runId: null, stepId: null, kind: 'note', what: text },
-    ]);
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await trx.insertInto('incident_timeline').values({
+      practice_id: auth.practice.id, incident_id: incidentId, at: new Date(), actor_user_id: auth.user.id, run_id: null, step_id: null,
+      kind: 'note', what: input.text, client_ref: input.id ?? null,
+    }).onConflict((oc) => oc.columns(['practice_id', 'client_ref']).where('client_ref', 'is not', null).doNothing())
+      .returning(['seq', 'at', 'actor_user_id', 'run_id', 'step_id', 'kind', 'what']).executeTakeFirst();
+    if (!inserted) {
+      const earlier = await trx.selectFrom('incident_timeline').select(['seq', 'at', 'actor_user_id', 'run_id', 'step_id', 'kind', 'what', 'incident_id'])
+        .where('practice_id', '=', auth.practice.id).where('client_ref', '=', input.id!).executeTakeFirstOrThrow();
+      if (earlier.incident_id !== incidentId || earlier.actor_user_id !== auth.user.id || earlier.what !== input.text) {
+        throw new Problem('EVENT_ID_REUSED', 'That note id was already used for another note. Make a new id.');
+      }
+      return { entry: earlier, created: false };
+    }
     await appendAuditEvent(trx, {
       practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.note', resourceType: 'incident',
-      resourceId: incidentId, clientId: access.client_id, ip, outcome: 'success', detail: { seq: entry!.seq },
+      resourceId: incidentId, clientId: access.client_id, ip, outcome: 'success', detail: { seq: inserted.seq },
     });
-    return entry!;
+    return { entry: inserted, created: true };
   });
-  await announce(deps, auth.practice.id, incidentId, []);
-  return timelineView(written, new Map([[auth.user.id, auth.user.name]]));
+  if (outcome.created) await announce(deps, auth.practice.id, incidentId, []);
+  return { entry: timelineView(outcome.entry, new Map([[auth.user.id, auth.user.name]])), created: outcome.created };
 }
 
 /** "Ask for help": pages by the practice's escalation policy (one open page per incident). */

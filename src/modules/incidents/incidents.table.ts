@@ -60,6 +60,7 @@ export interface IncidentTimelineTable {
   step_id: string | null;
   kind: TimelineKind;
   what: string;
+  client_ref: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export type DisclosureRecipientKind = 'victim' | 'law_enforcement' | 'emergency_contact' | 'emergency_services' | 'other';

@@ -242,6 +242,21 @@ describe('a step sent twice, or badly', () => {
     expect(reused.json().code).toBe('EVENT_ID_REUSED');
   });
 
+  it('writes a note resent with the same id once', async () => {
+    const { clinician, client } = await setUp();
+    const { incidentId } = await openIncident(clinician, client.id, 'client-walks-out');
+    const note = { id: randomUUID(), text: 'Jordan texted back: safe at home.' };
+    const first = await clinician.post(`/api/incidents/${incidentId}/notes`, note);
+    const again = await clinician.post(`/api/incidents/${incidentId}/notes`, note);
+    expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+    expect(again.json().entry.seq).toBe(first.json().entry.seq);
+    const notes = await db.selectFrom('incident_timeline').select('what').where('incident_id', '=', incidentId).where('kind', '=', 'note').execute();
+    expect(notes).toEqual([{ what: note.text }]);
+    const reused = await clinician.post(`/api/incidents/${incidentId}/notes`, { ...note, text: 'Something else' });
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().code).toBe('EVENT_ID_REUSED');
+  });
+
   it('opens an incident once when the button press is retried', async () => {
     const { clinician, client } = await setUp();
     const body = { id: randomUUID(), runId: randomUUID(), clientId: client.id, protocolKey: 'imminent-risk-to-self' };

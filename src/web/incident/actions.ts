@@ -33,5 +33,6 @@ export function askForHelp(incidentId: string, reason: string): void {
 }
 
 export function addNote(incidentId: string, text: string): void {
-  queueWrite('POST', incidentPath(incidentId, '/notes'), { text: text.trim() });
+  // The id makes a resent note (after an answer lost on the way) one note, not two.
+  queueWrite('POST', incidentPath(incidentId, '/notes'), { id: crypto.randomUUID(), text: text.trim() });
 }
