@@ -2,26 +2,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, isAbort, problemOf, type Problem } from '../api.ts';
 import { SavedStatus } from '../clients/client-form.tsx';
-import { formatPhone, telHref } from '../clients/format.ts';
 import { can, useMe } from '../session.tsx';
 import { Loading, ProblemAlert, usePageTitle } from '../ui.tsx';
 import { LocationForm } from './location-form.tsx';
-import type { CrisisResource, Location } from './location.ts';
-
-function Resource({ resource }: { resource: CrisisResource }) {
-  const number = resource.phone ? formatPhone(resource.phone) : null;
-  return (
-    <li className={`crisis-resource crisis-${resource.kind.replace('_', '-')}`}>
-      <span className="crisis-label">{resource.label}</span>
-      {resource.phone && number && (
-        <a href={telHref(resource.phone)} className="crisis-phone" aria-label={`Call ${resource.label}, ${number}`}>
-          {number}
-        </a>
-      )}
-      {resource.address && <span className="crisis-address address">{resource.address}</span>}
-    </li>
-  );
-}
+import type { Location } from './location.ts';
+import { Resource } from './crisis-resource.tsx';
 
 function LocationCard({ location, canManage, onSaved }: { location: Location; canManage: boolean; onSaved: () => void }) {
   const [editing, setEditing] = useState(false);

@@ -2,8 +2,8 @@
 // (DESIGN.md, "Crisis resources" and "Telehealth"). In discreet mode they fold
 // behind a neutral "Resources" so nothing on screen alarms the client.
 import { useId } from 'react';
-import { formatPhone, telHref } from '../clients/format.ts';
 import type { CrisisResource } from '../locations/location.ts';
+import { Resource } from '../locations/crisis-resource.tsx';
 import { resourceList, type CrisisResources } from './session.ts';
 
 /** When the practice has set no location: the US numbers that work from anywhere. */
@@ -12,21 +12,6 @@ const NATIONAL: CrisisResource[] = [
   { kind: 'crisis_line', label: '988 Suicide & Crisis Lifeline (call or text)', phone: '988', address: null },
   { kind: 'poison_control', label: 'Poison Help', phone: '+18002221222', address: null },
 ];
-
-function Resource({ resource }: { resource: CrisisResource }) {
-  const number = resource.phone ? formatPhone(resource.phone) : null;
-  return (
-    <li className={`crisis-resource crisis-${resource.kind.replace('_', '-')}`}>
-      <span className="crisis-label">{resource.label}</span>
-      {resource.phone && number && (
-        <a href={telHref(resource.phone)} className="crisis-phone" aria-label={`Call ${resource.label}, ${number}`}>
-          {number}
-        </a>
-      )}
-      {resource.address && <span className="crisis-address address">{resource.address}</span>}
-    </li>
-  );
-}
 
 function ResourceList({ crisis, label }: { crisis: CrisisResources | null; label: string }) {
   const list = resourceList(crisis);
