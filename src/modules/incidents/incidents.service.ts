@@ -431,8 +431,10 @@ function canonical(value: unknown): string {
 /** Publishes `messages` and tells the incident's audience it changed (`audience`: already read, else read now). */
 async function announce(deps: IncidentDeps, practiceId: string, incidentId: string, messages: LiveMessage[], known?: string[]) {
   try {
-    const audience = known ?? await repo.incidentAudience(deps.db, practiceId, incidentId);
-    await publishAll(deps.live, deps.db, [...messages, { type: 'incident.updated', practiceId, userIds: audience, data: { incidentId } }]);
+    // Paging already announces the incident to its whole audience when it pages: once is enough.
+    const announced = messages.some((m) => m.type === 'incident.updated' && m.data.incidentId === incidentId);
+    const audience = announced ? [] : known ?? await repo.incidentAudience(deps.db, practiceId, incidentId);
+    await publishAll(deps.live, deps.db, announced ? messages : [...messages, { type: 'incident.updated', practiceId, userIds: audience, data: { incidentId } }]);
   } catch {
     // Live updates are a convenience on top of committed data: browsers refetch on reconnect.
   }

@@ -1,11 +1,11 @@
 import { useRef, useState } from 'react';
+import { PhoneLinks } from './phone-links.tsx';
 import { request } from '../api.ts';
 import { ProblemAlert } from '../ui.tsx';
 import { clientPath, type EmergencyContact } from './client.ts';
 import { SavedStatus, useSubmit } from './client-form.tsx';
 import { consentWords } from './consent.ts';
 import { ContactForm } from './contact-form.tsx';
-import { formatPhone, telHref } from './format.ts';
 
 interface CardProps {
   clientId: string;
@@ -39,15 +39,7 @@ function ContactCard({ clientId, contact, today, onChanged, onRemoved }: CardPro
           Priority {contact.priority} · {contact.relationship}
         </span>
       </div>
-      <ul className="phones" aria-label={`Phone numbers for ${contact.name}`}>
-        {contact.phones.map((p) => (
-          <li key={p}>
-            <a href={telHref(p)} className="phone-link">
-              {formatPhone(p)}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <PhoneLinks name={contact.name} phones={contact.phones} />
       <dl className="facts compact">
         <dt>May be told</dt>
         <dd>{contact.mayBeTold || <span className="muted">Nothing recorded</span>}</dd>

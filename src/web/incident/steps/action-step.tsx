@@ -1,5 +1,6 @@
 // An action step: what to do (the number to call, whom to contact, what to record), then
 // "Done". Paging and switching protocol are one button: the server does the rest.
+import { PhoneLinks } from '../../clients/phone-links.tsx';
 import { useState } from 'react';
 import { formatPhone, telHref } from '../../clients/format.ts';
 import { cachedProtocol } from '../../offline/protocols.ts';
@@ -160,15 +161,7 @@ function ContactItem({ contact, onRecord }: { contact: IncidentContact; onRecord
         <h4 className="contact-name">{contact.name}</h4>
         <span className="muted">{contact.relationship}</span>
       </div>
-      <ul className="phones" aria-label={`Phone numbers for ${contact.name}`}>
-        {contact.phones.map((p) => (
-          <li key={p}>
-            <a href={telHref(p)} className="phone-link">
-              {formatPhone(p)}
-            </a>
-          </li>
-        ))}
-      </ul>
+      <PhoneLinks name={contact.name} phones={contact.phones} />
       <dl className="facts compact">
         <dt>Consent</dt>
         <dd>{CONSENT[contact.consentScope] ?? contact.consentScope}</dd>
