@@ -37,6 +37,10 @@ export interface BenchFigures {
    * offered (per second). Their rate is the generator's, not a capacity: no ratio.
    */
   offeredRate?: number;
+  /** The slowest single latency, when the generator keeps them all (a deadline target reads it). */
+  maxMs?: number;
+  /** For a scaling row: the largest cost per item over the smallest, across the sizes measured. */
+  costRatio?: number;
   /** What was verified after the run (e.g. rows committed against 201 answers); any that fails invalidates the row. */
   checks?: BenchCheck[];
   /** Further figures printed under the table, one line each. */

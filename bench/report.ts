@@ -45,6 +45,7 @@ export function toRow(f: BenchFigures, insertRates: InsertRates): BenchRow {
   const ratio = insertRate && insertRate > 0 && !f.thinkTimeMs && f.offeredRate === undefined ? f.requestsPerSecond / insertRate : null;
   const figures: Record<Metric, number | null> = {
     requestsPerSecond: f.requestsPerSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ratioToInsertRate: ratio,
+    maxMs: f.maxMs ?? null, costRatio: f.costRatio ?? null,
   };
   const verdicts = (targets[f.id] ?? []).map((t) => checkTarget(t, figures));
   const problems: string[] = [];

@@ -14,9 +14,11 @@
  * Then the emergency button (emergency.bench.ts) in a practice of its own: 50 clinicians
  * pressing it at once, compared with a second raw-insert baseline at the same
  * concurrency (50) measured just before; then a page reaching supervisors' live streams.
+ * Last, follow-up reminders (follow-ups.bench.ts): 10,000 falling due at once with 10k,
+ * 100k and 1M scheduled (cost per task), then 100,000 due within one minute.
  *
  * Suites: `npm run bench` runs them all; `npm run bench -- emergency` (or any of
- * baselines, auth, clients, emergency, space- or comma-separated) runs only those.
+ * baselines, auth, clients, emergency, follow-ups, space- or comma-separated) runs only those.
  *
  * Environment: BENCH_SECONDS (measured seconds per benchmark; default 5 for the
  * baselines, 8 for the app), BENCH_CONNECTIONS (default 20), BENCH_WARMUP_SECONDS
@@ -42,6 +44,7 @@ import {
   describeEmergencyPractice, EMERGENCY_PRACTICE, emergencyBurstLoad, emergencyPracticeCounts, emergencyPressLoad, pageToBrowserLoad, pressOnce,
   seedEmergencyPractice, signInEveryone,
 } from './emergency.bench.ts';
+import { describeFollowUpPractice, followUpPracticeCounts, followUpReminderRuns, seedFollowUpPractice } from './follow-ups.bench.ts';
 import type { UserSettings } from './users.ts';
 import type { BenchFigures } from './http.ts';
 import { insertRatesOf, machineInfo, renderMarkdown, toRow, writeReport, type BenchReport } from './report.ts';
@@ -63,7 +66,7 @@ function envNumber(name: string, fallback: number, min: number): number {
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-const SUITES = ['baselines', 'auth', 'clients', 'emergency'] as const;
+const SUITES = ['baselines', 'auth', 'clients', 'emergency', 'follow-ups'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** The suites named on the command line (`npm run bench -- emergency`), or all of them. */
@@ -173,7 +176,7 @@ async function main(): Promise<number> {
     }
 
     if (suites.includes('emergency')) {
-      // Last: its escalation timers are removed after each part, but nothing else runs after it anyway.
+      // Its escalation timers are removed after each part, so they do not fire into what follows.
       const pressers = EMERGENCY_PRACTICE.clinicians;
       progress(`seeding the emergency practice: ${pressers} clinicians with supervisors and clients (SQL), signing everyone in…`);
       const er = await seedEmergencyPractice(server.databaseUrl);
@@ -191,6 +194,19 @@ async function main(): Promise<number> {
       await run(`Page to browser, ${liveStreams} streams, ${liveRate} presses/s, ${liveSeconds} s`,
         () => pageToBrowserLoad(server!.url, server!.databaseUrl, er, creds, { streams: liveStreams, rate: liveRate, seconds: liveSeconds, warmupSeconds: Math.max(1, warmupSeconds) }));
       datasets.push({ title: 'the emergency practice', description: describeEmergencyPractice(er), counts: await emergencyPracticeCounts(server.databaseUrl, er.practiceId) });
+    }
+
+    if (suites.includes('follow-ups')) {
+      // Last: it leaves 1.2 million follow-ups and their timers in the database.
+      progress('seeding the follow-up practice (SQL)…');
+      const fu = await seedFollowUpPractice(server.databaseUrl);
+      progress('Follow-up reminders: 10k, 100k and 1M scheduled, then 100,000 due within one minute…');
+      for (const f of await followUpReminderRuns(server.databaseUrl, fu)) {
+        figures.push(f);
+        progress(`  ${f.name}: ${f.requestsPerSecond.toFixed(0)}/s` + (f.maxMs !== undefined ? `, worst lateness ${(f.maxMs / 1000).toFixed(1)} s` : '') +
+          (f.costRatio !== undefined ? `, cost ratio ${f.costRatio.toFixed(2)}` : ''));
+      }
+      datasets.push({ title: 'the follow-up practice', description: describeFollowUpPractice(fu), counts: await followUpPracticeCounts(server.databaseUrl, fu.practiceId) });
     }
 
     const insertRates = insertRatesOf(figures);

@@ -2,7 +2,7 @@
  * Targets a benchmark must meet. Issue 1 set none numerically: its benchmarks only
  * report. Later issues add rows here, e.g. `{ metric: 'p99Ms', op: '<', value: 50 }`.
  */
-export type Metric = 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'ratioToInsertRate';
+export type Metric = 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'ratioToInsertRate' | 'maxMs' | 'costRatio';
 export type Op = '<' | '<=' | '>' | '>=';
 
 export interface Target {
@@ -47,6 +47,13 @@ export const targets: Record<string, Target[]> = {
   'incidents.open.single': [],
   // Issue 4: "a page reaches a connected browser stream at p99 under 100 ms."
   'live.page': [{ metric: 'p99Ms', op: '<', value: 100, source: 'issue 4: live paging' }],
+  // Issue 5: "100,000 follow-ups falling due in the same minute are all reminded within 60 s;
+  // the cost per task stays flat (within 1.5×) from 10,000 to 1,000,000 scheduled tasks."
+  'follow-ups.remind.100k': [{ metric: 'maxMs', op: '<', value: 60_000, source: 'issue 5: reminders' }],
+  'follow-ups.remind.scale.10k': [],
+  'follow-ups.remind.scale.100k': [],
+  'follow-ups.remind.scale.1m': [],
+  'follow-ups.remind.flat': [{ metric: 'costRatio', op: '<=', value: 1.5, source: 'issue 5: reminders' }],
 };
 
 const METRIC_LABEL: Record<Metric, string> = {
@@ -54,10 +61,12 @@ const METRIC_LABEL: Record<Metric, string> = {
   p50Ms: 'p50',
   p99Ms: 'p99',
   ratioToInsertRate: 'ratio',
+  maxMs: 'max',
+  costRatio: 'cost ratio',
 };
 
 export function describeTarget(t: Target): string {
-  const unit = t.metric === 'p50Ms' || t.metric === 'p99Ms' ? ' ms' : '';
+  const unit = t.metric === 'p50Ms' || t.metric === 'p99Ms' || t.metric === 'maxMs' ? ' ms' : '';
   return `${METRIC_LABEL[t.metric]} ${t.op} ${t.value}${unit}`;
 }
 

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_preparation.ts';
 import * as m0003 from './0003_in_session.ts';
+import * as m0004 from './0004_after.ts';
 
 /** Every migration, in order. Forward-only: add a file and a line; never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_preparation': m0002,
   '0003_in_session': m0003,
+  '0004_after': m0004,
 };

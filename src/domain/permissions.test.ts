@@ -47,6 +47,23 @@ const MAY_ATTEMPT: Record<Action, Role[]> = {
   'client.disclosures.read': CLINICAL,
   'follow_ups.read': CLINICAL,
   'follow_up.complete': CLINICAL,
+  'follow_up.create': CLINICAL,
+  'follow_up.attempt': CLINICAL,
+  'follow_up.update': CLINICAL,
+  'follow_ups.team': ['supervisor'],
+  'follow_ups.settings': ['owner', 'admin'],
+  'notifications.read': ALL,
+  'messaging.settings.read': ['owner', 'admin'],
+  'messaging.settings.manage': ['owner', 'admin'],
+  'outbox.read': ['owner', 'admin'],
+  'client.messages.read': CLINICAL,
+  'client.message.send': CLINICAL,
+  'client.caring_contacts.manage': CLINICAL,
+  'client.agenda.manage': CLINICAL,
+  'client.aftercare.write': CLINICAL,
+  'client.referral.manage': CLINICAL,
+  'client.reflection.write': CLINICAL,
+  'reflection.read': CLINICAL,
 };
 
 describe('permissions', () => {
@@ -72,7 +89,7 @@ describe('permissions', () => {
   it('lists what a front desk person may attempt', () => {
     expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(
       ['appointments.book', 'auth.sign_out', 'clients.directory', 'incident.note', 'incident.read', 'incidents.list', 'live.subscribe',
-        'locations.read', 'me.read', 'me.totp.enroll', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read'],
+        'locations.read', 'me.read', 'me.totp.enroll', 'notifications.read', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read'],
     );
   });
 });

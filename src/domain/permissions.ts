@@ -43,6 +43,8 @@ const resourceConditions = {
   isAssignedClinician: (a, r) => r?.assignedClinicianIds?.includes(a.userId) ?? false,
   isSupervisorOfAssigned: (a, r) => r?.assignedClinicianIds?.some((id) => a.superviseeIds?.includes(id)) ?? false,
   isPagedResponder: (a, r) => r?.pagedUserIds?.includes(a.userId) ?? false,
+  /** The author of a note (ownerUserId): psychotherapy notes are read by their author alone. */
+  isAuthor: (a, r) => r?.ownerUserId === a.userId,
 } satisfies Record<string, Condition>;
 
 export const conditions = { ...roleConditions, ...resourceConditions };
@@ -95,6 +97,27 @@ export const permissions = {
   'client.disclosures.read': CARE_TEAM,
   'follow_ups.read': [['isClinician']],
   'follow_up.complete': CARE_TEAM,
+  // After the session (issue 5).
+  'follow_up.create': CARE_TEAM,
+  'follow_up.attempt': CARE_TEAM,
+  'follow_up.update': CARE_TEAM,
+  // The team's open and overdue follow-ups: a supervisor's supervisees and their own.
+  'follow_ups.team': [['isSupervisor']],
+  'follow_ups.settings': [['isAdmin']],
+  'notifications.read': [['isSignedIn']],
+  'messaging.settings.read': [['isAdmin']],
+  'messaging.settings.manage': [['isAdmin']],
+  // The development transport's sent messages (no clinical detail in any template).
+  'outbox.read': [['isAdmin']],
+  'client.messages.read': CARE_TEAM,
+  'client.message.send': CARE_TEAM,
+  'client.caring_contacts.manage': CARE_TEAM,
+  'client.agenda.manage': CARE_TEAM,
+  'client.aftercare.write': CARE_TEAM,
+  'client.referral.manage': CARE_TEAM,
+  'client.reflection.write': CARE_TEAM,
+  // A psychotherapy note (HIPAA 45 CFR 164.501): its author alone, not even the supervisor.
+  'reflection.read': [['isClinician', 'isAuthor']],
 } as const satisfies Record<string, readonly (readonly ConditionName[])[]>;
 
 export type Action = keyof typeof permissions;

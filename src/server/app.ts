@@ -25,6 +25,9 @@ import { scheduleRoutes } from '../modules/schedule/schedule.routes.ts';
 import { sessionsRoutes } from '../modules/sessions/sessions.routes.ts';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.ts';
 import { pagingRoutes } from '../modules/paging/paging.routes.ts';
+import { followUpsRoutes } from '../modules/follow-ups/follow-ups.routes.ts';
+import { aftercareRoutes } from '../modules/aftercare/aftercare.routes.ts';
+import { messagingRoutes } from '../modules/messaging/messaging.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 
 export interface AppDeps {
@@ -81,6 +84,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(sessionsRoutes(deps));
   await app.register(incidentsRoutes(deps));
   await app.register(pagingRoutes(deps));
+  await app.register(followUpsRoutes(deps));
+  await app.register(aftercareRoutes(deps));
+  await app.register(messagingRoutes(deps));
   await app.register(liveRoutes(deps));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -10,7 +10,10 @@ export const SESSION_COOKIE = 'hs_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a person who must still set up a second factor may do meanwhile. */
 /** Route parameters that name something belonging to a client: refusals answer 404, as for the client. */
-const CLIENT_SCOPED_PARAMS = ['clientId', 'incidentId', 'sessionId', 'followUpId', 'appointmentId'];
+const CLIENT_SCOPED_PARAMS = [
+  'clientId', 'incidentId', 'sessionId', 'followUpId', 'appointmentId',
+  'caringContactId', 'seriesId', 'agendaItemId', 'reflectionId', 'referralId',
+];
 const ALLOWED_BEFORE_TOTP = new Set<Action>(['me.read', 'me.totp.enroll', 'auth.sign_out']);
 
 declare module 'fastify' {

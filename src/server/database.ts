@@ -14,6 +14,11 @@ import type {
   DisclosureTable, FollowUpTaskTable, IncidentTable, IncidentTimelineTable, ProtocolParametersTable, ProtocolRunTable, RunEventTable,
 } from '../modules/incidents/incidents.table.ts';
 import type { EscalationPolicyTable, PageRecipientTable, PageTable } from '../modules/paging/paging.table.ts';
+import type { FollowUpAttemptTable, FollowUpSettingsTable, NotificationTable } from '../modules/follow-ups/follow-ups.table.ts';
+import type { InboundMessageTable, MessageEventTable, MessageTable, MessagingSettingsTable } from '../modules/messaging/messaging.table.ts';
+import type {
+  AgendaItemTable, ApproachNoteTable, CaringContactSeriesTable, CaringContactTable, ReferralTable, ReflectionNoteTable,
+} from '../modules/aftercare/aftercare.table.ts';
 
 export interface Database {
   practices: PracticeTable;
@@ -48,6 +53,19 @@ export interface Database {
   page_recipients: PageRecipientTable;
   disclosures: DisclosureTable;
   follow_up_tasks: FollowUpTaskTable;
+  follow_up_attempts: FollowUpAttemptTable;
+  follow_up_settings: FollowUpSettingsTable;
+  notifications: NotificationTable;
+  messaging_settings: MessagingSettingsTable;
+  messages: MessageTable;
+  message_events: MessageEventTable;
+  inbound_messages: InboundMessageTable;
+  caring_contact_series: CaringContactSeriesTable;
+  caring_contacts: CaringContactTable;
+  agenda_items: AgendaItemTable;
+  reflection_notes: ReflectionNoteTable;
+  approach_notes: ApproachNoteTable;
+  referrals: ReferralTable;
 }
 
 export type Db = Kysely<Database>;

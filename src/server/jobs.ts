@@ -1,4 +1,13 @@
+import { CompiledQuery, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
+
+/**
+ * pg-boss's `db` option for a Kysely transaction: a job sent with it exists exactly
+ * when the transaction that needs it commits (`boss.send(name, data, { db: inTransaction(trx) })`).
+ */
+export function inTransaction(trx: Transaction<any>): PgBoss.Db {
+  return { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values ?? [])) as Promise<{ rows: any[] }> };
+}
 
 /**
  * The job queue (pg-boss) in the same PostgreSQL: escalations, reminders and the
@@ -7,6 +16,7 @@ import PgBoss from 'pg-boss';
 export class JobQueue {
   readonly boss: PgBoss;
   private started = false;
+  private readonly queues = new Map<string, Promise<void>>();
   private lastError: string | null = null;
 
   constructor(databaseUrl: string) {
@@ -25,6 +35,38 @@ export class JobQueue {
     if (!this.started) return;
     this.started = false;
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+  }
+
+  /**
+   * Creates a queue once per job queue (pg-boss 10 inserts a job only into an existing
+   * queue, and silently drops it otherwise). Idempotent across instances.
+   */
+  ensureQueue(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
+    let ready = this.queues.get(name);
+    if (!ready) {
+      ready = this.createQueueRetrying(name, options);
+      ready.catch(() => this.queues.delete(name));
+      this.queues.set(name, ready);
+    }
+    return ready;
+  }
+
+  /**
+   * pg-boss creates a queue's partition with DDL; two instances starting together can
+   * deadlock on it (one is chosen as the victim). The queue creation is idempotent, so the
+   * victim tries again after a short, jittered pause.
+   */
+  private async createQueueRetrying(name: string, options: Omit<PgBoss.Queue, 'name'>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.createQueue(name, { ...options, name });
+        return;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 6 || (code !== '40P01' && code !== '23505' && code !== '42P07')) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+      }
+    }
   }
 
   async health(): Promise<{ ok: boolean; detail: string }> {

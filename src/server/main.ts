@@ -7,6 +7,9 @@ import { LiveHub } from './live.ts';
 import { AuditSealer } from './audit-sealer.ts';
 import { buildApp } from './app.ts';
 import { startEscalationWorker, systemClock } from '../modules/paging/paging.service.ts';
+import { startCaringContactWorker } from '../modules/aftercare/caring-contacts.service.ts';
+import { startOutboxWorker } from '../modules/messaging/outbox.ts';
+import { startFollowUpTimers } from '../modules/follow-ups/follow-up-timers.ts';
 
 export interface RunningServer {
   url: string;
@@ -48,6 +51,13 @@ export async function startServer(config: Config, log: (line: string) => void = 
     undo.push(() => live.stop());
     const escalations = await startEscalationWorker({ db, jobs, live, clock: systemClock });
     undo.push(() => escalations.stop());
+    const followUpTimers = await startFollowUpTimers({ db, jobs, live, clock: systemClock });
+    undo.push(() => followUpTimers.stop());
+    const caringContacts = await startCaringContactWorker({ db, jobs, clock: systemClock });
+    undo.push(() => caringContacts.stop());
+    // Twilio's status callbacks need the public address (HOLDSPACE_PUBLIC_URL); without it texts stay "sent".
+    const outbox = await startOutboxWorker({ db, jobs, live, clock: systemClock, publicUrl: config.publicUrl ?? null });
+    undo.push(() => outbox.stop());
     const app = await buildApp({ db, jobs, live, config });
     await app.listen({ port: config.port, host: config.host });
     undo.push(() => app.close());

@@ -46,6 +46,11 @@ export const PROBLEMS = {
   RUNS_OPEN: { status: 409, title: 'A protocol of this incident is still open' },
   FOLLOW_UPS_OPEN: { status: 409, title: 'Follow-ups of this incident are still open' },
   FOLLOW_UP_NOT_OPEN: { status: 409, title: 'This follow-up is already done' },
+  // Follow-up tasks (issue 5)
+  FOLLOW_UP_CLOSED: { status: 409, title: 'This follow-up is done or cancelled' },
+  FOLLOW_UP_ID_REUSED: { status: 409, title: 'That follow-up id belongs to another follow-up' },
+  ATTEMPT_ID_REUSED: { status: 409, title: 'That attempt id was already used for another attempt' },
+  MAX_ATTEMPTS_TOO_LOW: { status: 422, title: 'More attempts have already failed than that' },
   SESSION_NOT_FOR_CLIENT: { status: 422, title: "That session is not this client's" },
   OCCURRED_AT_INVALID: { status: 422, title: 'That time is not possible' },
   INVALID_DEFINITION: { status: 422, title: 'The protocol definition is not valid' },
@@ -64,6 +69,21 @@ export const PROBLEMS = {
   REQUIRED_STEPS_OPEN: { status: 409, title: 'Required steps are still open' },
   RUN_CLOSED: { status: 409, title: 'This protocol is already completed' },
   ON_CALL_NOT_CLINICIAN: { status: 422, title: 'Only active clinicians and supervisors of this practice can be on call' },
+  // Messages to clients (issue 5)
+  NO_CONSENT_FOR_CHANNEL: { status: 422, title: 'The client has not consented to this channel' },
+  NO_ADDRESS_FOR_CHANNEL: { status: 422, title: 'The client has no address for this channel' },
+  CHANNEL_NOT_CONFIGURED: { status: 422, title: 'This channel is not set up for the practice' },
+  // After the session: caring contacts, agenda, reflection, approach, referral (src/modules/aftercare)
+  CARING_CONTACTS_ACTIVE: { status: 409, title: 'This client already has caring contacts under way' },
+  CARING_CONTACT_NOT_EDITABLE: { status: 409, title: 'This caring contact has already gone or was cancelled' },
+  MESSAGE_HAS_CLINICAL_DETAIL: { status: 422, title: 'A message to a client carries no clinical detail' },
+  INCIDENT_NOT_FOR_CLIENT: { status: 422, title: "That incident is not this client's" },
+  RECORD_ID_REUSED: { status: 409, title: 'That id belongs to another record' },
+  REFERRAL_CLINICIAN_INVALID: { status: 422, title: 'Refer to an active clinician of this practice' },
+  REFERRAL_CLOSED: { status: 409, title: 'This referral is closed' },
+  MESSAGE_ID_REUSED: { status: 409, title: 'That message id belongs to another message' },
+  MESSAGING_SETTINGS_INCOMPLETE: { status: 422, title: 'Some messaging settings are missing' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 403, title: 'The request signature is not valid' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router';
 import { can, useMe, useSession } from './session.tsx';
 import { roleName } from './ui.tsx';
 import { LiveAlerts } from './live/live-alerts.tsx';
+import { LiveNotifications } from './live/live-notifications.tsx';
 
 function focusMain(e?: MouseEvent) {
   e?.preventDefault();
@@ -97,6 +98,11 @@ export function Shell() {
                   <NavLink to="/clients">Clients</NavLink>
                 </li>
               )}
+              {!enrolling && can(me, 'follow_ups.read') && (
+                <li>
+                  <NavLink to="/follow-ups">Follow-ups</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'policy.read') && (
                 <li>
                   <NavLink to="/policy">Policy</NavLink>
@@ -115,6 +121,16 @@ export function Shell() {
               {!enrolling && can(me, 'escalation.read') && (
                 <li>
                   <NavLink to="/settings/emergencies">Paging</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'messaging.settings.read') && (
+                <li>
+                  <NavLink to="/settings/messaging">Messaging</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'outbox.read') && (
+                <li>
+                  <NavLink to="/outbox">Outbox</NavLink>
                 </li>
               )}
               {!enrolling && can(me, 'users.list') && (
@@ -152,6 +168,7 @@ export function Shell() {
         </div>
       </header>
       {!enrolling && <LiveAlerts />}
+      {!enrolling && can(me, 'notifications.read') && <LiveNotifications />}
       <main id="main" tabIndex={-1} className="page">
         <Outlet />
       </main>

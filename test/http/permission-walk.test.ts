@@ -11,6 +11,10 @@ interface World {
   p: FixturePractice; clientId: string; role: Role; n: number;
   /** Resources of the client's care team, made before the walk (see `careTeamResources`). */
   sessionId: string; incidentId: string; pageId: string; followUpId: string; newId: string; newRunId: string;
+  /** A follow-up that stays open when acted on (an attempt that reached the client, a new due time). */
+  openFollowUpId: string;
+  /** A reflection (psychotherapy note) written by the clinician: only its author reads it. */
+  reflectionId: string;
 }
 
 /** One real request per action; the walk fails if an action has no request here. */
@@ -58,6 +62,27 @@ const CALLS: Record<Action, (w: World) => Call> = {
   'client.disclosures.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/disclosures` }),
   'follow_ups.read': () => ({ method: 'GET', url: '/api/follow-ups' }),
   'follow_up.complete': (w) => ({ method: 'POST', url: `/api/follow-ups/${w.followUpId}/complete`, body: { note: `Done by ${w.role}` } }),
+  'follow_up.create': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/follow-ups`, body: { id: w.newId, title: `Call by ${w.role}`, dueAt: '2031-03-04T23:00:00Z' } }),
+  'follow_up.attempt': (w) => ({ method: 'POST', url: `/api/follow-ups/${w.openFollowUpId}/attempts`, body: { id: w.newId, channel: 'voice', outcome: 'reached' } }),
+  'follow_up.update': (w) => ({ method: 'PATCH', url: `/api/follow-ups/${w.openFollowUpId}`, body: { dueAt: `2031-03-0${ROLES.indexOf(w.role) + 1}T23:00:00Z` } }),
+  'follow_ups.team': () => ({ method: 'GET', url: '/api/follow-ups/team' }),
+  'follow_ups.settings': () => ({ method: 'PUT', url: '/api/practice/follow-up-settings', body: { reminderLeadMinutes: 60, defaultMaxAttempts: 3 } }),
+  'notifications.read': () => ({ method: 'GET', url: '/api/notifications' }),
+  'client.caring_contacts.manage': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/caring-contacts` }),
+  'client.agenda.manage': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/agenda`, body: { id: w.newId, text: `Agenda by ${w.role}` } }),
+  'client.aftercare.write': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/approach-notes`, body: { id: w.newId, kind: 'adjustment', body: `Adjustment by ${w.role}` } }),
+  'client.referral.manage': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/referrals`, body: { id: w.newId, toKind: 'external', toName: 'Bay Family Clinic', reason: `Referral by ${w.role}` } }),
+  'client.reflection.write': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/reflections`, body: { id: w.newId, body: `Reflection by ${w.role}` } }),
+  'reflection.read': (w) => ({ method: 'GET', url: `/api/reflections/${w.reflectionId}` }),
+  'messaging.settings.read': () => ({ method: 'GET', url: '/api/practice/messaging' }),
+  'messaging.settings.manage': () => ({ method: 'PUT', url: '/api/practice/messaging', body: {
+    emailEnabled: false, smtpHost: null, smtpPort: null, smtpSecure: false, smtpUser: null, emailFrom: null,
+    textProvider: 'development', twilioAccountSid: null, twilioFrom: null, twilioApiBaseUrl: null, quietHours: { start: '21:00', end: '08:00' },
+  } }),
+  'outbox.read': () => ({ method: 'GET', url: '/api/messaging/outbox' }),
+  'client.messages.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/messages` }),
+  // The walk's client has consented to no channel: previewing (same permission as sending) answers why it cannot go.
+  'client.message.send': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/messages/preview`, body: { channel: 'email', template: 'check_in' } }),
 };
 // Writing a safety plan needs the plan's current version first; done in its own test below.
 const READ_FIRST = new Set<Action>(['client.safety_plan.write']);
@@ -77,14 +102,23 @@ async function careTeamResources(app: FastifyInstance, db: Db, p: FixturePractic
   const opened = await clinician.post('/api/incidents', { id: incidentId, runId: randomUUID(), clientId, protocolKey: 'medical-emergency' });
   if (session.statusCode !== 201 || opened.statusCode !== 201) throw new Error(`walk set-up failed: ${session.body} ${opened.body}`);
   const followUpIds = {} as Record<Role, string>;
+  const openFollowUpIds = {} as Record<Role, string>;
   for (const role of ROLES) {
     followUpIds[role] = randomUUID();
+    openFollowUpIds[role] = randomUUID();
+    await db.insertInto('follow_up_tasks').values({
+      practice_id: p.practiceId, id: openFollowUpIds[role], client_id: clientId, incident_id: incidentId, run_id: null, step_id: null,
+      kind: 'walk', title: `Walk follow-up kept open (${role})`, due_at: new Date(), assigned_to: p.users.clinician.id, done_at: null, done_by: null, note: null,
+    }).execute();
     await db.insertInto('follow_up_tasks').values({
       practice_id: p.practiceId, id: followUpIds[role], client_id: clientId, incident_id: incidentId, run_id: null, step_id: null,
       kind: 'walk', title: `Walk follow-up (${role})`, due_at: new Date(), assigned_to: p.users.clinician.id, done_at: null, done_by: null, note: null,
     }).execute();
   }
-  return { sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds };
+  const reflectionId = randomUUID();
+  const reflected = await clinician.post(`/api/clients/${clientId}/reflections`, { id: reflectionId, body: 'Walk reflection.' });
+  if (reflected.statusCode !== 201) throw new Error(`walk reflection failed: ${reflected.body}`);
+  return { sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds, openFollowUpIds, reflectionId };
 }
 
 describe('every role through every action, over HTTP', async () => {
@@ -100,14 +134,15 @@ describe('every role through every action, over HTTP', async () => {
   const resources = await careTeamResources(app, db, practice, client.id);
   const world = (role: Role, n: number): World => ({
     p: practice, clientId: client.id, role, n, sessionId: resources.sessionId, incidentId: resources.incidentId, pageId: resources.pageId,
-    followUpId: resources.followUpIds[role], newId: randomUUID(), newRunId: randomUUID(),
+    followUpId: resources.followUpIds[role], openFollowUpId: resources.openFollowUpIds[role], newId: randomUUID(), newRunId: randomUUID(),
+    reflectionId: resources.reflectionId,
   });
   const actorOf = (role: Role): Actor => ({
     role, userId: practice.users[role].id, practiceId: practice.practiceId,
     superviseeIds: role === 'supervisor' ? [practice.users.clinician.id] : [],
   });
   // A request about the client's record, or something of it (a session, an incident, its page, a follow-up).
-  const clientScoped = (call: Call) => [client.id, resources.sessionId, resources.incidentId, resources.pageId, ...Object.values(resources.followUpIds)]
+  const clientScoped = (call: Call) => [client.id, resources.sessionId, resources.incidentId, resources.pageId, ...Object.values(resources.followUpIds), ...Object.values(resources.openFollowUpIds), resources.reflectionId]
     .some((id) => call.url.includes(id)) || JSON.stringify(call.body ?? {}).includes(client.id);
   // Only the supervisor was paged (level 1 of the default escalation policy).
   const clientResource = { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id], pagedUserIds: [practice.users.supervisor.id] };
@@ -125,7 +160,9 @@ describe('every role through every action, over HTTP', async () => {
         await browser.signIn(practice.users[role].email, FIXTURE_PASSWORD);
         const call = CALLS[action](world(role, n++));
         const res = await browser.request(call.method, call.url, call.body);
-        const allowed = clientScoped(call) ? can(action, actorOf(role), clientResource) : mayAttempt(action, actorOf(role));
+        // A reflection is read by its author alone (the clinician wrote the walk's note).
+        const resource = action === 'reflection.read' ? { ...clientResource, ownerUserId: practice.users.clinician.id } : clientResource;
+        const allowed = clientScoped(call) ? can(action, actorOf(role), resource) : mayAttempt(action, actorOf(role));
         if (allowed) {
           expect(res.statusCode, `${role} ${action}: ${res.body}`).toBeLessThan(300);
         } else {

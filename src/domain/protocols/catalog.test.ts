@@ -6,13 +6,13 @@ import { applyEvent, visibleSteps } from './run.ts';
 import { at, walkAllPaths } from './walk.test-helpers.ts';
 
 describe('the built-in protocols', () => {
-  it('are the eight of DESIGN.md, version 1, each with a discreet title', () => {
+  it('are the eight of DESIGN.md, each with a discreet title; the walkout is at version 2 (the next-session window)', () => {
     expect(BUILT_IN_PROTOCOLS.map((p) => p.key)).toEqual([
       'imminent-risk-to-self', 'threat-to-others', 'medical-emergency', 'client-walks-out',
       'client-leaves-triggered', 'clinician-emergency', 'stepping-out', 'telehealth-disconnection',
     ]);
     for (const p of BUILT_IN_PROTOCOLS) {
-      expect(p.version).toBe(1);
+      expect(p.version).toBe(p.key === 'client-walks-out' ? 2 : 1);
       expect(p.discreetTitle).not.toBe(p.title);
       expect(p.source).toMatch(/\S/);
     }

@@ -69,9 +69,10 @@ describe('the other protocols branch on their answers', () => {
     // protocol, choices, steps that must show, steps that must not
     ['medical-emergency', ['needs-911=yes', 'end-or-pause=end'], ['call-911', 'reschedule', 'check-in'], []],
     ['medical-emergency', ['needs-911=no', 'end-or-pause=pause'], ['stay', 'check-in'], ['call-911', 'reschedule']],
-    ['client-walks-out', ['danger-signs=yes'], ['imminent-risk', 'reflect', 'agenda'], ['wait', 'returned', 'reach-out']],
-    ['client-walks-out', ['danger-signs=no', 'returned=no'], ['wait', 'reach-out', 'reflect', 'agenda', 'approach'], ['imminent-risk']],
-    ['client-walks-out', ['danger-signs=no', 'returned=yes'], ['wait', 'reflect'], ['reach-out', 'imminent-risk']],
+    // with danger signs the imminent-risk protocol sets the next session itself
+    ['client-walks-out', ['danger-signs=yes'], ['imminent-risk', 'reflect', 'agenda'], ['wait', 'returned', 'reach-out', 'next-session']],
+    ['client-walks-out', ['danger-signs=no', 'returned=no'], ['wait', 'reach-out', 'reflect', 'agenda', 'next-session', 'approach'], ['imminent-risk']],
+    ['client-walks-out', ['danger-signs=no', 'returned=yes'], ['wait', 'reflect', 'next-session'], ['reach-out', 'imminent-risk']],
     ['client-leaves-triggered', ['distress-before=10', 'distress-after=0', 'safe-to-leave=yes'], ['grounding', 'safety-plan', 'coping', 'check-in', 'next-session'], ['imminent-risk']],
     ['client-leaves-triggered', ['safe-to-leave=no'], ['imminent-risk', 'check-in'], []],
     ['clinician-emergency', ['can-wait=yes'], ['continue', 'notes'], ['excuse', 'reschedule', 'follow-up']],
@@ -91,6 +92,16 @@ describe('the other protocols branch on their answers', () => {
     const w = path('client-walks-out', 'danger-signs=no', 'returned=no');
     expect(followUpsRequested(w.state)[0]).toMatchObject({ kind: 'reach-out', title: 'Reach out to the client today' });
     expect(path('client-leaves-triggered', 'distress-before=10').state.steps['distress-before']!.value).toBe(10);
+  });
+
+  it('the walkout asks for the next session within 7 days of the step (SCENARIOS S1), an optional step', () => {
+    const w = path('client-walks-out', 'danger-signs=no', 'returned=no');
+    const next = followUpsRequested(w.state).find((f) => f.kind === 'next-session')!;
+    expect(next).toMatchObject({ stepId: 'next-session', title: 'Book the next session' });
+    expect(Date.parse(next.dueAt) - Date.parse(w.state.steps['next-session']!.at!)).toBe(168 * 3_600_000);
+    const step = def('client-walks-out').steps.find((s) => s.id === 'next-session')!;
+    expect(step).toMatchObject({ kind: 'action', action: 'schedule_next_session', required: false });
+    expect(def('client-walks-out').parameters.nextSessionHours).toMatchObject({ default: 168, min: 24, max: 336, unit: 'hours' });
   });
 
   it('time away is logged when stepping out', () => {

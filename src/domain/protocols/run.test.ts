@@ -22,7 +22,7 @@ function rejects(state: RunState, event: RunAction, code: ProtocolErrorCode) {
 describe('a walkout run, told as a story', () => {
   it('First, the clinician says there are no danger signs; the practice waits 15 minutes', () => {
     const { state, timeline } = startRun(walkout, { walkoutWaitMinutes: 15 }, T0, 'clinician-1');
-    expect(timeline[0]!.what).toMatch(/Started protocol: Client walks out \(v1\)/);
+    expect(timeline[0]!.what).toMatch(/Started protocol: Client walks out \(v2\)/);
     expect(nextStep(state)!.definition.id).toBe('danger-signs');
     const s1 = applyEvent(state, { type: 'answer', stepId: 'danger-signs', value: 'no', at: at(1), actor: 'clinician-1' });
     expect(s1.timeline).toEqual([{ at: at(1), actor: 'clinician-1', stepId: 'danger-signs', what: expect.stringContaining('No') }]);
@@ -133,6 +133,21 @@ describe('a run survives a reload and a restart', () => {
   it('the run keeps the definition it started with', () => {
     const s = startRun(walkout, {}, T0, 'c').state;
     expect(s.definition).toEqual(walkout);
+  });
+
+  it('a walkout run started on version 1 keeps version 1: no next-session step, no new parameter', () => {
+    const v1 = loadProtocol({
+      ...walkout, version: 1,
+      parameters: { walkoutWaitMinutes: walkout.parameters.walkoutWaitMinutes!, reachOutHours: walkout.parameters.reachOutHours! },
+      steps: walkout.steps.filter((step) => step.id !== 'next-session'),
+    });
+    const old = JSON.parse(JSON.stringify(run(v1, [{ type: 'answer', stepId: 'danger-signs', value: 'no' }]))) as RunState;
+    expect(old.definition.version).toBe(1);
+    rejects(old, { type: 'mark_done', stepId: 'next-session' }, 'UNKNOWN_STEP');
+    expect(() => startRun(v1, { nextSessionHours: 48 }, T0, 'c')).toThrow(expect.objectContaining({ code: 'UNKNOWN_PARAMETER' }));
+    // the current version has the step
+    expect(applyEvent(run(walkout, [{ type: 'answer', stepId: 'danger-signs', value: 'no' }]), { ...stamp, type: 'mark_done', stepId: 'next-session' }).followUps)
+      .toEqual([expect.objectContaining({ kind: 'next-session', title: 'Book the next session' })]);
   });
 });
 

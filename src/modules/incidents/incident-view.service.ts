@@ -5,7 +5,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import { Problem } from '../../server/problems.ts';
 import { builtInProtocol } from '../../domain/protocols/catalog.ts';
 import type { RunState } from '../../domain/protocols/run.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
@@ -142,49 +141,8 @@ export async function listDisclosures(db: Db, auth: AuthContext, clientId: strin
   return rows.map(disclosureView);
 }
 
-export interface MyFollowUp { id: string; kind: string; title: string; dueAt: string; status: string; client: Named; incidentId: string | null }
-
-/** The follow-ups assigned to me, soonest due first. */
-export async function listMyFollowUps(db: Db, auth: AuthContext, status: 'open' | 'done' | 'all', ip: string | null): Promise<MyFollowUp[]> {
-  const rows = await db.selectFrom('follow_up_tasks as f')
-    .innerJoin('clients as c', (j) => j.onRef('c.practice_id', '=', 'f.practice_id').onRef('c.id', '=', 'f.client_id'))
-    .select(['f.id', 'f.kind', 'f.title', 'f.due_at', 'f.status', 'f.client_id', 'f.incident_id'])
-    .select(sql<string>`coalesce(c.preferred_name, c.legal_name)`.as('client_name'))
-    .where('f.practice_id', '=', auth.practice.id).where('f.assigned_to', '=', auth.user.id)
-    .$if(status !== 'all', (q) => q.where('f.status', '=', status as 'open' | 'done'))
-    .orderBy('f.due_at').limit(200).execute();
-  await appendAuditEvent(db, {
-    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'follow_ups.read', resourceType: 'follow_up_list',
-    resourceId: null, ip, outcome: 'success', detail: { status, count: rows.length, clientIds: [...new Set(rows.map((r) => r.client_id))] },
-  });
-  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, dueAt: r.due_at.toISOString(), status: r.status, client: { id: r.client_id, name: r.client_name }, incidentId: r.incident_id }));
-}
-
-/** Marks a follow-up done (the care team of its client); the incident's timeline records it. */
-export async function completeFollowUp(deps: IncidentDeps, auth: AuthContext, followUpId: string, note: string | undefined, ip: string | null): Promise<FollowUpView> {
-  const { db } = deps;
-  const task = await db.selectFrom('follow_up_tasks').select(['client_id']).where('practice_id', '=', auth.practice.id).where('id', '=', followUpId).executeTakeFirst();
-  if (!task) throw new Problem('NOT_FOUND', 'No such follow-up.');
-  await authorizeClient(db, auth, task.client_id, 'follow_up.complete', ip);
-  const done = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('follow_up_tasks').selectAll().where('practice_id', '=', auth.practice.id).where('id', '=', followUpId).forUpdate().executeTakeFirstOrThrow();
-    if (row.status !== 'open') throw new Problem('FOLLOW_UP_NOT_OPEN', `This follow-up is already ${row.status}.`);
-    const now = new Date();
-    const updated = await trx.updateTable('follow_up_tasks').set({ status: 'done', done_at: now, done_by: auth.user.id, note: note ?? null })
-      .where('practice_id', '=', auth.practice.id).where('id', '=', followUpId).returningAll().executeTakeFirstOrThrow();
-    if (row.incident_id) {
-      await repo.insertTimeline(trx, auth.practice.id, row.incident_id, [
-        { at: now, actorUserId: auth.user.id, runId: row.run_id, stepId: row.step_id, kind: 'follow_up', what: `Follow-up done: ${row.title}${note ? ` (${note})` : ''}` },
-      ]);
-    }
-    await appendAuditEvent(trx, {
-      practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'follow_up.complete', resourceType: 'follow_up',
-      resourceId: followUpId, clientId: row.client_id, ip, outcome: 'success', detail: { incidentId: row.incident_id },
-    });
-    return updated;
-  });
-  return followUpView(done, (id) => ({ id, name: id === auth.user.id ? auth.user.name : 'Someone' }));
-}
+// The follow-ups a clinician owes, and marking one done: src/modules/follow-ups/follow-ups.service.ts.
+export { completeFollowUp, listMyFollowUps } from '../follow-ups/follow-ups.service.ts';
 
 function disclosureView(d: Disclosure): DisclosureView {
   return {

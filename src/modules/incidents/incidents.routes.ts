@@ -178,23 +178,5 @@ export const incidentsRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (
       params: z.object({ clientId: uuidField }), response: { 200: z.object({ disclosures: z.array(disclosure) }) },
     },
   }, async (request) => ({ disclosures: await view.listDisclosures(deps.db, requireAuth(request), request.params.clientId, ip(request)) }));
-
-  app.get('/api/follow-ups', {
-    config: { action: 'follow_ups.read' },
-    schema: {
-      tags: ['incidents'], summary: 'The follow-ups assigned to me, soonest due first',
-      querystring: z.strictObject({ status: z.enum(['open', 'done', 'all']).default('open') }),
-      response: { 200: z.object({ followUps: z.array(z.object({
-        id: z.string(), kind: z.string(), title: z.string(), dueAt: z.string(), status: z.string(), client: named, incidentId: z.string().nullable(),
-      })) }) },
-    },
-  }, async (request) => ({ followUps: await view.listMyFollowUps(deps.db, requireAuth(request), request.query.status, ip(request)) }));
-
-  app.post('/api/follow-ups/:followUpId/complete', {
-    config: { action: 'follow_up.complete' },
-    schema: {
-      tags: ['incidents'], summary: 'Marks a follow-up done', params: z.object({ followUpId: uuidField }),
-      body: z.strictObject({ note: z.string().trim().max(2000).optional() }), response: { 200: z.object({ followUp }) },
-    },
-  }, async (request) => ({ followUp: await view.completeFollowUp(deps, requireAuth(request), request.params.followUpId, request.body.note, ip(request)) }));
+  // The follow-ups a clinician owes: src/modules/follow-ups/follow-ups.routes.ts.
 };

@@ -21,6 +21,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import { authorizeClient } from '../clients/client-access.ts';
 import { recordRisk } from '../clients/clients.repository.ts';
 import { cancelIncidentPages, publishAll, requestPage, type PageRequested } from '../paging/paging.service.ts';
+import { createFollowUpTasks } from '../follow-ups/follow-ups.service.ts';
 import * as repo from './incidents.repository.ts';
 import type { DisclosureRecipientKind, TimelineKind } from './incidents.table.ts';
 
@@ -202,12 +203,11 @@ export async function recordStepEvent(deps: IncidentDeps, auth: AuthContext, inc
     const consequences = await stepConsequences(trx, deps, auth, { incident, runId, step, input, at, state: applied.state });
     entries.push(...consequences.entries);
 
-    for (const f of applied.followUps) {
-      await trx.insertInto('follow_up_tasks').values({
-        practice_id: practiceId, id: randomUUID(), client_id: incident.client_id, incident_id: incidentId, run_id: runId, step_id: f.stepId,
-        kind: f.kind, title: f.title, due_at: new Date(f.dueAt), assigned_to: incident.opened_by, done_at: null, done_by: null, note: null,
-      }).onConflict((oc) => oc.doNothing()).execute();
-    }
+    // Owned by whoever opened the incident, due by the protocol's window; reminders and the overdue escalation are queued with them.
+    await createFollowUpTasks(trx, deps.jobs, {
+      practiceId, clientId: incident.client_id, incidentId, runId, assignedTo: incident.opened_by, createdBy: auth.user.id,
+      requests: applied.followUps, now: new Date(),
+    });
     await trx.updateTable('protocol_runs').set({ state: JSON.stringify(applied.state), status: applied.state.status })
       .where('practice_id', '=', practiceId).where('id', '=', runId).execute();
     await trx.insertInto('run_events').values({
@@ -375,8 +375,9 @@ export async function closeIncident(deps: IncidentDeps, auth: AuthContext, incid
     const openRuns = await trx.selectFrom('protocol_runs').select('protocol_key').where('practice_id', '=', auth.practice.id)
       .where('incident_id', '=', incidentId).where('status', '=', 'open').execute();
     if (openRuns.length) throw new Problem('RUNS_OPEN', `Complete the protocol first: ${openRuns.map((r) => builtInProtocol(r.protocol_key)?.title ?? r.protocol_key).join(', ')}.`);
+    // "Unable to reach" is not closed either: the supervisor decides what happens next (issue 5, item 7).
     const openFollowUps = await trx.selectFrom('follow_up_tasks').select(['title', 'due_at']).where('practice_id', '=', auth.practice.id)
-      .where('incident_id', '=', incidentId).where('status', '=', 'open').orderBy('due_at').execute();
+      .where('incident_id', '=', incidentId).where('status', 'in', ['open', 'unable_to_reach']).orderBy('due_at').execute();
     if (openFollowUps.length) {
       throw new Problem('FOLLOW_UPS_OPEN', `Still to do before closing: ${openFollowUps.map((f) => f.title).join('; ')}.`);
     }

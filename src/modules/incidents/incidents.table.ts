@@ -83,7 +83,7 @@ export interface DisclosureTable {
 }
 export type Disclosure = Selectable<DisclosureTable>;
 
-export type FollowUpStatus = 'open' | 'done' | 'cancelled';
+export type FollowUpStatus = 'open' | 'done' | 'cancelled' | 'unable_to_reach';
 export interface FollowUpTaskTable {
   practice_id: string;
   id: string;
@@ -100,5 +100,19 @@ export interface FollowUpTaskTable {
   done_by: string | null;
   note: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
+  source: ColumnType<'protocol' | 'manual', 'protocol' | 'manual' | undefined, never>;
+  channel: ColumnType<FollowUpChannel | null, FollowUpChannel | null | undefined, FollowUpChannel | null>;
+  /** Failed attempts before "unable to reach" (1–5, default 3). */
+  max_attempts: ColumnType<number, number | undefined, number>;
+  failed_attempts: ColumnType<number, number | undefined, number>;
+  remind_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  reminded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  escalated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  escalation_reason: ColumnType<'overdue' | 'unable_to_reach' | null, 'overdue' | 'unable_to_reach' | null | undefined, 'overdue' | 'unable_to_reach' | null>;
+  /** Bumped when the due time changes; a timer job carrying an older version does nothing. */
+  schedule_version: ColumnType<number, number | undefined, number>;
+  created_by: ColumnType<string | null, string | null | undefined, never>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 export type FollowUpTask = Selectable<FollowUpTaskTable>;
+export type FollowUpChannel = 'voice' | 'text' | 'email' | 'in_person';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
-import type { JobQueue } from '../../server/jobs.ts';
+import { inTransaction, type JobQueue } from '../../server/jobs.ts';
 import type { LiveHub, LiveMessage } from '../../server/live.ts';
 import { Problem } from '../../server/problems.ts';
 import { can } from '../../domain/permissions.ts';
@@ -27,41 +27,9 @@ export const ESCALATION_QUEUE = 'page-escalation';
 export interface EscalationJob { practiceId: string; pageId: string; level: number; round: number }
 export const escalationJobKey = (job: Pick<EscalationJob, 'pageId' | 'level' | 'round'>) => `page-escalation:${job.pageId}:${job.level}:${job.round}`;
 
-const queuesReady = new WeakMap<JobQueue, Promise<void>>();
-
-/**
- * Creates the escalation queue once per job queue (pg-boss 10 inserts a job only into
- * an existing queue, and silently drops it otherwise). Idempotent across instances.
- */
+/** Creates the escalation queue ('short': a second job with the same key while the first still waits is not queued). */
 export function ensureEscalationQueue(jobs: JobQueue): Promise<void> {
-  let ready = queuesReady.get(jobs);
-  if (!ready) {
-    // 'short': a second job with the same key while the first still waits is not queued.
-    ready = createQueueRetrying(jobs);
-    ready.catch(() => queuesReady.delete(jobs));
-    queuesReady.set(jobs, ready);
-  }
-  return ready;
-}
-
-/**
- * pg-boss creates a queue's partition with DDL; two instances starting together can
- * deadlock on it (one is chosen as the victim). The queue creation is idempotent, so the
- * victim tries again after a short, jittered pause.
- */
-async function createQueueRetrying(jobs: JobQueue): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await jobs.boss.createQueue(ESCALATION_QUEUE, {
-        name: ESCALATION_QUEUE, policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60,
-      });
-      return;
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (attempt >= 6 || (code !== '40P01' && code !== '23505' && code !== '42P07')) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
-    }
-  }
+  return jobs.ensureQueue(ESCALATION_QUEUE, { policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 });
 }
 
 /** Queues the timer inside the caller's transaction: it exists exactly when the page change that needs it commits. */
@@ -70,7 +38,7 @@ async function scheduleEscalation(trx: Transaction<Database>, jobs: JobQueue, jo
   await jobs.boss.send(ESCALATION_QUEUE, job, {
     startAfter,
     singletonKey: escalationJobKey(job),
-    db: { executeSql: (text, values) => trx.executeQuery(CompiledQuery.raw(text, values)) },
+    db: inTransaction(trx),
   });
 }
 

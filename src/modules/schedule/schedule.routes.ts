@@ -36,6 +36,8 @@ const dayAppointment = z.object({
   // The session started from the appointment, or null; only for the client's care team.
   session: z.object({ id: z.string(), startedAt: z.string(), endedAt: z.string().nullable() }).nullable().optional(),
 });
+/** A protocol's "next session within N hours" with nothing booked inside it yet. */
+const nextSessionWarning = z.object({ followUpId: z.string(), client: named, clinician: named, dueAt: z.string(), message: z.string() });
 const clientAppointment = z.object({
   id: z.string(), startsAt: z.string(), minutes: z.number(), modality, status, location: named.nullable(), clinician: named,
 });
@@ -52,7 +54,10 @@ export const scheduleRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (a
       tags: ['schedule'],
       summary: "One day's appointments in the practice's time zone: a clinician's own (default), a supervisee's, or everyone's for the front desk",
       querystring: z.strictObject({ date: scheduleDate, clinicianId: uuidField.optional() }),
-      response: { 200: z.object({ date: z.string(), timeZone: z.string(), clinicianId: z.string().nullable(), appointments: z.array(dayAppointment) }) },
+      response: { 200: z.object({
+        date: z.string(), timeZone: z.string(), clinicianId: z.string().nullable(), appointments: z.array(dayAppointment),
+        nextSessionWarnings: z.array(nextSessionWarning),
+      }) },
     },
   }, async (request) => schedule.readDay(deps.db, requireAuth(request), request.query, requestMeta(request).ip));
 

@@ -11,6 +11,7 @@ import * as repo from './schedule.repository.ts';
 import { localDate, localDayRange } from '../../domain/zoned-time.ts';
 import { clientReadiness, type ClientReadiness } from '../clients/readiness.repository.ts';
 import type { Appointment, Modality } from './schedule.table.ts';
+import { completeNextSessionFollowUps, nextSessionWarnings, type NextSessionWarning } from '../aftercare/next-session.ts';
 
 type Db = Kysely<Database>;
 
@@ -36,6 +37,8 @@ export interface ScheduleDay {
   timeZone: string;
   clinicianId: string | null;
   appointments: DayAppointment[];
+  /** Protocol windows ("next session within N hours") with no appointment booked inside them yet. */
+  nextSessionWarnings: NextSessionWarning[];
 }
 
 /**
@@ -53,14 +56,19 @@ export async function readDay(db: Db, auth: AuthContext, query: { date: string; 
   const careTeamClientIds = [...new Set(rows.filter((r) => r.on_care_team).map((r) => r.client_id))];
   const readiness = await clientReadiness(db, practiceId, careTeamClientIds, localDate(new Date(), timeZone));
   const clinical = new Map(rows.filter((r) => r.on_care_team).map((r) => [r.client_id, { riskLevel: r.risk_level, readiness: readiness.get(r.client_id)! }] as const));
+  // A clinician's day: the windows they own; the front desk's whole-practice day: everyone's (they book).
+  const warnings = await nextSessionWarnings(db, practiceId, timeZone, { assignedTo: clinicianId });
 
   await appendAuditEvent(db, {
     practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'schedule.read', resourceType: 'schedule_day',
     resourceId: clinicianId, ip, outcome: 'success',
-    detail: { date: query.date, clinicianId, count: rows.length, clientIds: [...new Set(rows.map((r) => r.client_id))], withReadiness: clinical.size },
+    detail: {
+      date: query.date, clinicianId, count: rows.length, clientIds: [...new Set(rows.map((r) => r.client_id))], withReadiness: clinical.size,
+      nextSessionWarnings: warnings.map((w) => w.client.id),
+    },
   });
   return {
-    date: query.date, timeZone, clinicianId,
+    date: query.date, timeZone, clinicianId, nextSessionWarnings: warnings,
     appointments: rows.map((r) => ({
       id: r.id, startsAt: r.starts_at.toISOString(), minutes: r.minutes, modality: r.modality, status: r.status,
       location: r.location_id && r.location_name !== null ? { id: r.location_id, name: r.location_name } : null,
@@ -178,10 +186,13 @@ export async function bookWithin(trx: Transaction<Database>, auth: AuthContext, 
   await checkSlot(trx, auth, clientId, slot, null);
   const id = randomUUID();
   await repo.insertAppointment(trx, { ...slot, practiceId, id, clientId, createdBy: auth.user.id });
+  const nextSessionDone = await completeNextSessionFollowUps(trx, {
+    practiceId, clientId, appointmentId: id, startsAt: slot.startsAt, by: { id: auth.user.id, role: auth.user.role }, at: new Date(), ip, timeZone: auth.practice.timeZone,
+  });
   await appendAuditEvent(trx, {
     practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.book', resourceType: 'appointment',
     resourceId: id, clientId, ip, outcome: 'success',
-    detail: { clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), minutes: slot.minutes, modality: slot.modality, locationId: slot.locationId, ...detail },
+    detail: { clinicianId: slot.clinicianId, startsAt: slot.startsAt.toISOString(), minutes: slot.minutes, modality: slot.modality, locationId: slot.locationId, nextSessionDone, ...detail },
   });
   return { id };
 }
@@ -215,6 +226,10 @@ export async function moveAppointment(db: Db, auth: AuthContext, appointmentId: 
     await checkSlot(trx, auth, current.client_id, slot, current.id);
     const changed = changedFields(current, slot);
     const updated = await repo.updateAppointment(trx, practiceId, current.id, slot);
+    // Moved into a next-session window: that follow-up is done too.
+    await completeNextSessionFollowUps(trx, {
+      practiceId, clientId: current.client_id, appointmentId: current.id, startsAt: slot.startsAt, by: { id: auth.user.id, role: auth.user.role }, at: new Date(), ip, timeZone: auth.practice.timeZone,
+    });
     await appendAuditEvent(trx, {
       practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'appointments.move', resourceType: 'appointment',
       resourceId: current.id, clientId: current.client_id, ip, outcome: 'success',

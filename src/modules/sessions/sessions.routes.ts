@@ -32,6 +32,11 @@ const sessionView = z.object({
     id: z.string(), reason: z.string(), toldClient: z.string(), leftAt: z.string(), returnedAt: z.string().nullable(), minutesAway: z.number().nullable(),
   })),
   incidents: z.array(z.object({ id: z.string(), protocolKey: z.string(), status: z.enum(['open', 'closed']), openedAt: z.string() })),
+  // The next session's agenda (src/modules/aftercare): open items, and those discussed during this session.
+  agenda: z.array(z.object({
+    id: z.string(), clientId: z.string(), text: z.string(), appointmentId: z.string().nullable(), incidentId: z.string().nullable(),
+    createdAt: z.string(), createdBy: z.string(), discussedAt: z.string().nullable(), discussedBy: z.string().nullable(),
+  })),
 });
 const sessionParams = z.object({ sessionId: uuidField });
 const availability = {

@@ -12,6 +12,7 @@ import { bookWithin } from '../schedule/schedule.service.ts';
 import type { Modality } from '../schedule/schedule.table.ts';
 import * as repo from './sessions.repository.ts';
 import type { TherapySession } from './sessions.table.ts';
+import { sessionAgenda, type AgendaItemView } from '../aftercare/aftercare.service.ts';
 
 type Db = Kysely<Database>;
 
@@ -47,6 +48,8 @@ export interface SessionView {
   crisisResources: CrisisResources | null;
   stepOuts: StepOutView[];
   incidents: { id: string; protocolKey: string; status: 'open' | 'closed'; openedAt: string }[];
+  /** What to talk about: the client's open agenda items, and those marked discussed during this session. */
+  agenda: AgendaItemView[];
 }
 
 /** An instant as the practice's clocks read it, for messages and the timeline. */
@@ -62,6 +65,7 @@ async function sessionView(db: Db, practiceId: string, sessionId: string): Promi
   const stepOuts = await repo.listStepOuts(db, practiceId, s.id);
   const incidents = await repo.listSessionIncidents(db, { practiceId, clientId: s.client_id, sessionId: s.id });
   const crisisResources = s.location_id ? await crisisResourcesFor(db, practiceId, s.location_id) : null;
+  const agenda = await sessionAgenda(db, practiceId, s.client_id, s.started_at);
   return {
     id: s.id, appointmentId: s.appointment_id, startsAt: s.starts_at.toISOString(), minutes: s.minutes,
     client: { id: s.client_id, name: s.client_name, riskLevel: s.risk_level, phone: s.client_phone, address: s.client_address },
@@ -79,6 +83,7 @@ async function sessionView(db: Db, practiceId: string, sessionId: string): Promi
       minutesAway: o.returned_at ? minutesBetween(o.left_at, o.returned_at) : null,
     })),
     incidents: incidents.map((i) => ({ id: i.id, protocolKey: i.protocol_key, status: i.status, openedAt: i.opened_at.toISOString() })),
+    agenda,
   };
 }
 

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, isAbort, problemOf, type Problem } from '../api.ts';
 import { can, useMe } from '../session.tsx';
+import { ClientAftercarePanels } from '../aftercare/aftercare-panels.tsx';
 import { Loading, Notice, ProblemAlert, usePageTitle } from '../ui.tsx';
 import { ArchivePanel } from './archive-panel.tsx';
 import { ReadinessChips, RiskBadge } from './badges.tsx';
@@ -13,6 +14,7 @@ import { todayIn } from './format.ts';
 import { PolicyPanel, SafetyPlanPanel } from './preparation-panels.tsx';
 import { ReadinessSummary } from './readiness-summary.tsx';
 import { RiskPanel } from './risk-panel.tsx';
+import { ClientMessagesPanel } from '../messaging/client-messages-panel.tsx';
 
 const SECTIONS = [
   ['#contacts', 'Emergency contacts'],
@@ -20,8 +22,10 @@ const SECTIONS = [
   ['#policy', 'Policy'],
   ['#risk', 'Risk'],
   ['#channels', 'Follow-up channels'],
+  ['#messages', 'Messages'],
   ['#details', 'Details'],
   ['#care-team', 'Care team'],
+  ['#aftercare', 'After sessions'],
 ] as const;
 
 function ClientNotFound() {
@@ -133,8 +137,12 @@ export function ClientPage() {
       <PolicyPanel clientId={clientId} readiness={net.readiness} today={today} canRecord={canUpdate} version={version} onSaved={reload} />
       <RiskPanel client={net.client} history={net.riskHistory} timeZone={timeZone} canRecord={can(me, 'client.risk.record')} onSaved={reload} />
       <ChannelsPanel key={`channels-${clientId}`} clientId={clientId} channels={net.channels} today={today} onSaved={reload} />
+      {can(me, 'client.messages.read') && (
+        <ClientMessagesPanel key={`messages-${clientId}`} clientId={clientId} channels={net.channels} timeZone={timeZone} canSend={can(me, 'client.message.send')} />
+      )}
       <DetailsPanel client={net.client} today={today} canEdit={canUpdate} onSaved={reload} />
       <CareTeamPanel careTeam={net.careTeam} />
+      <ClientAftercarePanels clientId={clientId} timeZone={timeZone} myId={me.user.id} canManage={can(me, 'client.agenda.manage')} />
       {can(me, 'client.archive') && <ArchivePanel client={net.client} onSaved={reload} />}
     </div>
   );

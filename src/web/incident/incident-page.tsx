@@ -19,6 +19,7 @@ import { ConnectionBanner, RefusedWrites } from './connection-banner.tsx';
 import type { DisclosureInput, IncidentDetail, Named, RunView } from './incident-types.ts';
 import type { IncidentView } from './incident-view.ts';
 import { NotesPanel } from './notes-panel.tsx';
+import { IncidentAfterSession } from '../aftercare/aftercare-panels.tsx';
 import { PagesPanel } from './pages-panel.tsx';
 import { DisclosuresPanel, FollowUpsPanel } from './record-panels.tsx';
 import { RunPanel } from './run-panel.tsx';
@@ -116,6 +117,7 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
           {open && detail.viewer.canAct && (
             <CloseIncident detail={detail} waiting={view.queued} onClosed={accept} />
           )}
+          {!discreet && detail.viewer.canAct && <IncidentAfterSession clientId={detail.client.id} incidentId={detail.id} />}
         </div>
         <aside className="incident-side" aria-label="Help and record">
           <CrisisResourcesPanel crisis={detail.crisisResources} discreet={discreet} />

@@ -70,7 +70,7 @@ export interface FollowUpView {
   kind: string;
   title: string;
   dueAt: string;
-  status: 'open' | 'done' | 'cancelled';
+  status: 'open' | 'done' | 'cancelled' | 'unable_to_reach';
   stepId: string | null;
   assignedTo: Named;
 }

@@ -29,7 +29,7 @@ describe('the incident as this browser shows it', () => {
     expect(detail.status).toBe('open');
     expect(detail.runs).toHaveLength(1);
     expect(detail.runs[0]!.state.steps['danger-signs']!.status).toBe('pending');
-    expect(detail.timeline.map((t) => t.what)).toEqual(['Started protocol: Client walks out (v1)']);
+    expect(detail.timeline.map((t) => t.what)).toEqual(['Started protocol: Client walks out (v2)']);
     expect(detail.viewer.canAct).toBe(true);
   });
 
@@ -44,7 +44,7 @@ describe('the incident as this browser shows it', () => {
     expect(state.steps['danger-signs']).toMatchObject({ status: 'done', value: 'no', actor: me.id, at: at(1) });
     expect(state.steps.wait).toMatchObject({ status: 'running', timer: { dueAt: at(12) } });
     expect(view.timeline.map((t) => [t.what, t.pending])).toEqual([
-      ['Started protocol: Client walks out (v1)', false],
+      ['Started protocol: Client walks out (v2)', false],
       [expect.stringMatching(/^Any sign the client is in danger.*: No$/), true],
       [expect.stringMatching(/^Timer started: Wait for the client to come back \(10 min/), true],
     ]);

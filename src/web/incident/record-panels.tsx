@@ -1,5 +1,6 @@
 // Disclosures (who was told what, on which legal basis) and follow-ups (what is due when).
 import { useId, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { api, problemOf, type Problem } from '../api.ts';
 import { formatPhone } from '../clients/format.ts';
 import { ProblemAlert } from '../ui.tsx';
@@ -36,6 +37,8 @@ export function DisclosuresPanel({ disclosures, timeZone }: { disclosures: Incid
   );
 }
 
+const FOLLOW_UP_STATUS: Record<string, string> = { done: 'Done', cancelled: 'Cancelled', unable_to_reach: 'Unable to reach' };
+
 export function FollowUpsPanel({ followUps, timeZone, canAct, onChanged }: {
   followUps: IncidentView['followUps']; timeZone: string; canAct: boolean; onChanged: () => void;
 }) {
@@ -49,13 +52,14 @@ export function FollowUpsPanel({ followUps, timeZone, canAct, onChanged }: {
           <li key={f.id} className={`record-item follow-up-${f.status}`}>
             <p>
               <span className="strong">{f.title}</span>
-              {f.status !== 'open' && <span className="chip chip-ready">{f.status === 'done' ? 'Done' : 'Cancelled'}</span>}
+              {f.status !== 'open' && <span className="chip chip-ready">{FOLLOW_UP_STATUS[f.status] ?? f.status}</span>}
               {f.pending && <span className="chip timeline-waiting">Waiting to send</span>}
             </p>
             <p className="hint">
               Due {formatDateTime(f.dueAt, timeZone)} · {f.assignedTo.name || 'You'}
             </p>
-            {canAct && f.status === 'open' && !f.pending && <MarkDone followUpId={f.id} title={f.title} onDone={onChanged} />}
+            {!f.pending && <p><Link to={`/follow-ups/${f.id}`}>Attempts and details</Link></p>}
+            {canAct && (f.status === 'open' || f.status === 'unable_to_reach') && !f.pending && <MarkDone followUpId={f.id} title={f.title} onDone={onChanged} />}
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 // What the /api/schedule and /api/appointments endpoints send, and the words and
 // times we show for it. Times are the practice's wall clock, never the device's.
+import type { NextSessionWarning } from '../aftercare/aftercare.ts';
 import { ApiError, type Problem } from '../api.ts';
 import type { Readiness, RiskLevel } from '../clients/client.ts';
 import type { DaySession } from '../session/session.ts';
@@ -31,6 +32,8 @@ export interface ScheduleDay {
   timeZone: string;
   clinicianId: string | null;
   appointments: DayAppointment[];
+  /** Protocol windows ("next session within N hours") with nothing booked inside them yet. */
+  nextSessionWarnings: NextSessionWarning[];
 }
 
 export interface Location extends Named {

@@ -10,6 +10,8 @@ import { BookAppointmentForm } from './book-form.tsx';
 import { DaySwitcher } from './day-switcher.tsx';
 import { countWords, formatLongDay, hasOwnDay, isDay, onCareTeam, type DayAppointment, type Named } from './schedule.ts';
 import { SessionCard } from './session-card.tsx';
+import { TodayFollowUps } from '../follow-ups/today-follow-ups.tsx';
+import { NextSessionWarnings } from '../aftercare/next-session-warnings.tsx';
 import { useClinicianChoices, useLocations, useScheduleDay } from './use-schedule.ts';
 
 /** Whose day may be shown: your own and, for supervisors, your supervisees'. */
@@ -129,6 +131,7 @@ export function TodayPage() {
         {isToday && <>{formatLongDay(date)}. </>}
         {!whose ? "Everyone's sessions." : whose === me.user.id ? 'Your sessions.' : `Sessions for ${whoseName ?? 'the clinician you chose'}.`}
       </p>
+      <NextSessionWarnings warnings={day?.nextSessionWarnings ?? []} />
       <div className="day-controls">
         <DaySwitcher date={date} today={today} onChange={(d) => go({ date: d })} />
         <WhoseDay value={whose} choices={choices} everyone={!ownDay} onChange={(id) => go({ clinician: id })} />
@@ -176,6 +179,7 @@ export function TodayPage() {
           )}
         </>
       )}
+      {isToday && can(me, 'follow_ups.read') && <TodayFollowUps />}
     </>
   );
 }

@@ -6,6 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { SessionAgenda } from '../aftercare/session-agenda.tsx';
 import { RiskBadge } from '../clients/badges.tsx';
 import { formatPhone, telHref } from '../clients/format.ts';
 import { formatTime, modalityWords } from '../schedule/schedule.ts';
@@ -84,6 +85,7 @@ function SessionScreen({ part, discreet }: { part: SessionPart; discreet: boolea
         <StepOutPanel {...part} now={now} />
         <AvailabilityPanel {...part} discreet={discreet} />
       </div>
+      {!discreet && <SessionAgenda items={session.agenda} onChanged={part.reload} />}
       <SessionIncidents session={session} timeZone={timeZone} discreet={discreet} />
       {!ended && <EndSessionPanel {...part} onEnded={setEndedMessage} />}
     </div>

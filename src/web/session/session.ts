@@ -1,5 +1,6 @@
 // What the /api/sessions endpoints send (issue 4 contract, "Sessions"), and the words
 // and durations we show for it. Times are the practice's wall clock, never the device's.
+import type { AgendaItem } from '../aftercare/aftercare.ts';
 import type { RiskLevel } from '../clients/client.ts';
 import type { CrisisResource } from '../locations/location.ts';
 import type { Modality, Named } from '../schedule/schedule.ts';
@@ -50,6 +51,8 @@ export interface SessionView {
   crisisResources: CrisisResources | null;
   stepOuts: StepOut[];
   incidents: SessionIncident[];
+  /** The next session's agenda: open items, and those discussed during this session. */
+  agenda: AgendaItem[];
 }
 
 /** The session of a day's appointment (GET /api/schedule/day, care team only). */
