@@ -80,6 +80,8 @@ export const agendaItemView = (a: AgendaItem): AgendaItemView => ({
 async function nextAppointment(db: Db | Trx, practiceId: string, clientId: string, now: Date) {
   return db.selectFrom('appointments as a').select(['a.id', 'a.starts_at', 'a.clinician_id']).where('a.practice_id', '=', practiceId).where('a.client_id', '=', clientId)
     .where('a.status', '=', 'scheduled').where('a.starts_at', '>=', now)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('therapy_sessions as s').select('s.id')
+      .whereRef('s.practice_id', '=', 'a.practice_id').whereRef('s.appointment_id', '=', 'a.id'))))
     .orderBy('a.starts_at').limit(1).executeTakeFirst();
 }
 

@@ -89,6 +89,19 @@ describe('the next session', () => {
     expect(item.appointmentId).toBe(next.id);
   });
 
+  it('already booked inside the window when the step is done: the follow-up is complete at once (it would otherwise escalate as overdue)', async () => {
+    const { practice, client, clinician } = await setUp();
+    const inside = new Date(Date.now() + 96 * HOUR);
+    await ok(book(clinician, client.id, practice.users.clinician.id, inside), 201);
+    const { incidentId } = await walkoutAskingForNextSession(clinician, client.id);
+    const task = await db.selectFrom('follow_up_tasks').selectAll().where('incident_id', '=', incidentId).where('kind', '=', 'next-session').executeTakeFirstOrThrow();
+    expect(task).toMatchObject({ status: 'done', note: `Already booked for ${shortDay(inside, TZ)}` });
+    const timers = await db.selectFrom('pgboss.job' as any).select('id').where('singleton_key', 'like', `follow-up:${task.id}:%`)
+      .where('state', 'in', ['created', 'retry']).execute();
+    expect(timers).toEqual([]);
+    expect((await ok(clinician.get(`/api/clients/${client.id}/agenda`))).nextSessionWarnings).toEqual([]);
+  });
+
   it('moving an appointment into the window completes the follow-up too', async () => {
     const { practice, client, clinician } = await setUp();
     const { incidentId } = await walkoutAskingForNextSession(clinician, client.id);

@@ -86,3 +86,36 @@ export async function completeNextSessionFollowUps(trx: Transaction<Database>, i
   }
   return done.map((t) => t.id);
 }
+
+/**
+ * A next-session follow-up made when the next session is already booked inside its
+ * window (booked before the protocol step was done) is complete at once: otherwise it
+ * would sit open, block closing the incident and escalate as overdue. The appointment
+ * must not have started (the session the client left is not the next one).
+ */
+export async function completeIfAlreadyBooked(trx: Transaction<Database>, input: {
+  practiceId: string; tasks: readonly { id: string; client_id: string; kind: string; created_at: Date; due_at: Date }[];
+  by: { id: string; role: string }; at: Date; ip: string | null; timeZone: string;
+}): Promise<string[]> {
+  const done: string[] = [];
+  for (const task of input.tasks.filter((t) => t.kind === NEXT_SESSION_KIND)) {
+    const booked = await trx.selectFrom('appointments as a').select(['a.id', 'a.starts_at'])
+      .where('a.practice_id', '=', input.practiceId).where('a.client_id', '=', task.client_id).where('a.status', '=', 'scheduled')
+      .where('a.starts_at', '>=', task.created_at).where('a.starts_at', '<=', task.due_at)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('therapy_sessions as s').select('s.id')
+        .whereRef('s.practice_id', '=', 'a.practice_id').whereRef('s.appointment_id', '=', 'a.id'))))
+      .orderBy('a.starts_at').executeTakeFirst();
+    if (!booked) continue;
+    const completed = await completeFollowUpInTrx(trx, {
+      practiceId: input.practiceId, taskId: task.id, by: input.by.id, note: `Already booked for ${shortDay(booked.starts_at, input.timeZone)}`, at: input.at,
+    });
+    if (!completed) continue;
+    done.push(completed.id);
+    await appendAuditEvent(trx, {
+      practiceId: input.practiceId, actorUserId: input.by.id, actorRole: input.by.role, action: 'follow_up.complete', resourceType: 'follow_up',
+      resourceId: completed.id, clientId: task.client_id, ip: input.ip, outcome: 'success',
+      detail: { incidentId: completed.incident_id, byBooking: booked.id },
+    });
+  }
+  return done;
+}

@@ -22,6 +22,7 @@ import { authorizeClient } from '../clients/client-access.ts';
 import { recordRisk } from '../clients/clients.repository.ts';
 import { cancelIncidentPages, publishAll, requestPage, type PageRequested } from '../paging/paging.service.ts';
 import { createFollowUpTasks } from '../follow-ups/follow-ups.service.ts';
+import { completeIfAlreadyBooked } from '../aftercare/next-session.ts';
 import * as repo from './incidents.repository.ts';
 import type { DisclosureRecipientKind, TimelineKind } from './incidents.table.ts';
 
@@ -204,7 +205,7 @@ export async function recordStepEvent(deps: IncidentDeps, auth: AuthContext, inc
     entries.push(...consequences.entries);
 
     // Owned by whoever opened the incident, due by the protocol's window; reminders and the overdue escalation are queued with them.
-    await createFollowUpTasks(trx, deps.jobs, {
+    const followUps = await createFollowUpTasks(trx, deps.jobs, {
       practiceId, clientId: incident.client_id, incidentId, runId, assignedTo: incident.opened_by, createdBy: auth.user.id,
       requests: applied.followUps, now: new Date(),
     });
@@ -215,6 +216,7 @@ export async function recordStepEvent(deps: IncidentDeps, auth: AuthContext, inc
       action: JSON.stringify({ ...input.action, ...(input.disclosure ? { disclosure: input.disclosure } : {}) }),
     }).execute();
     const written = await repo.insertTimeline(trx, practiceId, incidentId, entries);
+    await completeIfAlreadyBooked(trx, { practiceId, tasks: followUps, by: auth.user, at, ip, timeZone: auth.practice.timeZone });
     await appendAuditEvent(trx, {
       practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.act', resourceType: 'protocol_run', resourceId: runId,
       clientId: incident.client_id, ip, outcome: 'success',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestApp, signedIn } from '../../../test/support/app.ts';
+import { createTestApp, listen, openLiveStream, signedIn } from '../../../test/support/app.ts';
 import { createClient, createPractice } from '../../../test/support/fixtures.ts';
 import { startOutboxWorker } from './outbox.ts';
 import { freePort, smtpTestServer } from '../../../test/support/messaging-servers.ts';
@@ -48,4 +48,21 @@ describe('the outbox worker (pg-boss) with SMTP down, then back', async () => {
     expect(smtp.mails).toHaveLength(3);
     expect(smtp.mails.every((m) => m.to === 'jordan.reyes@example.test')).toBe(true);
   }, 60_000);
+
+  it("tells the sender's browser live when a message moves on (ids and status only)", async () => {
+    const practice = await createPractice(db, 'Harbor Counseling');
+    const clinician = await signedIn(app, practice.users.clinician);
+    const client = await createClient(db, practice, { name: 'Sam Whitfield' });
+    await db.updateTable('clients').set({ phone: '+15105550103' }).where('id', '=', client.id).execute();
+    await db.insertInto('channel_consents').values({
+      practice_id: practice.practiceId, client_id: client.id, channel: 'text', consent: 'given', decided_on: '2026-01-02',
+      quiet_hours_start: '00:00', quiet_hours_end: '00:00', may_leave_message: false,
+    }).execute();
+    const stream = await openLiveStream(await listen(app), clinician);
+    const id = randomUUID();
+    expect((await clinician.post(`/api/clients/${client.id}/messages`, { id, channel: 'text', template: 'check_in' })).statusCode).toBe(201);
+    const event = await stream.next('message.updated', (d) => d.messageId === id, 15_000);
+    expect(event.data).toEqual({ messageId: id, clientId: client.id, status: 'delivered' });
+    stream.close();
+  }, 30_000);
 });

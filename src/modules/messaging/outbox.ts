@@ -6,7 +6,7 @@ import type { LiveHub } from '../../server/live.ts';
 import { Problem } from '../../server/problems.ts';
 import { quietHoursFor, whenMayMessageGo } from '../../domain/quiet-hours.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
-import { systemClock, type Clock } from '../paging/paging.service.ts';
+import { publishAll, systemClock, type Clock } from '../paging/paging.service.ts';
 import type { Message, MessageChannel, MessagePurpose, MessageStatus, MessageTransport, MessagingSettings } from './messaging.table.ts';
 import * as repo from './messaging.repository.ts';
 import { firstNameOf, renderTemplate, type Rendered, type TemplateKey } from './templates.ts';
@@ -280,6 +280,13 @@ export async function startOutboxWorker(deps: {
   const id = await deps.jobs.boss.work<SendJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
     if (!job) return;
     const result = await sendQueuedMessage(send, job.data, job.retryCount >= job.retryLimit);
+    // Whoever sent it sees its status move without reloading (no clinical detail: ids and status only).
+    const m = result.outcome === 'skipped' || result.outcome === 'rescheduled' ? null : result.message;
+    if (m?.created_by) {
+      await publishAll(deps.live, deps.db, [{
+        type: 'message.updated', practiceId: m.practice_id, userIds: [m.created_by!], data: { messageId: m.id, clientId: m.client_id, status: m.status },
+      }]);
+    }
     if (result.outcome === 'retry') throw new Error(result.error);
   });
   return { stop: () => deps.jobs.boss.offWork({ id }) };

@@ -77,7 +77,7 @@ export function AgendaForm({ clientId, incidentId, onAdded }: { clientId: string
     <form onSubmit={submit} className="stack" aria-busy={busy}>
       <ProblemAlert problem={problem} />
       <Field label="Talk about in the next session" value={text} maxLength={500} onChange={(e) => setText(e.target.value)} />
-      <button type="submit" disabled={busy}>Add to agenda</button>
+      <button type="submit" className="primary" disabled={busy}>Add to agenda</button>
       {status && <Status text={status} />}
     </form>
   );
@@ -119,7 +119,7 @@ function CaringContactRow({ contact, editable, onSaved }: { contact: CaringSerie
           <ProblemAlert problem={problem} />
           <TextArea label={`Message for ${formatDay(contact.dueOn)}`} value={body} maxLength={600} onChange={(e) => setBody(e.target.value)} />
           <div className="button-row">
-            <button type="submit" disabled={busy}>Save message</button>
+            <button type="submit" className="primary" disabled={busy}>Save message</button>
             <button type="button" className="secondary" onClick={() => { setEditing(false); setBody(contact.body); }}>Cancel</button>
           </div>
         </form>
@@ -175,7 +175,7 @@ export function CaringContactsPanel({ clientId }: { clientId: string }) {
             <option value="email">Email</option>
           </SelectField>
           <Field label="Number of messages" type="number" min={1} max={60} value={count} onChange={(e) => setCount(e.target.value)} hint="24 covers five years." />
-          <button type="submit" disabled={action.busy}>Start caring contacts</button>
+          <button type="submit" className="primary" disabled={action.busy}>Start caring contacts</button>
         </form>
       )}
     </Panel>
@@ -214,7 +214,7 @@ export function ApproachForm({ clientId, incidentId, onSaved }: { clientId: stri
         </div>
       )}
       <TextArea label="Note" value={body} maxLength={5000} onChange={(e) => setBody(e.target.value)} />
-      <button type="submit" disabled={busy}>Save note</button>
+      <button type="submit" className="primary" disabled={busy}>Save note</button>
       {status && <Status text={status} />}
     </form>
   );
@@ -276,7 +276,7 @@ export function ReferralForm({ clientId, incidentId, clinicians, onSaved }: { cl
         </>
       )}
       <TextArea label="Reason" value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
-      <button type="submit" disabled={busy}>Make referral</button>
+      <button type="submit" className="primary" disabled={busy}>Make referral</button>
       {status && <Status text={status} />}
     </form>
   );
@@ -338,7 +338,7 @@ export function ReflectionForm({ clientId, incidentId, onSaved }: { clientId: st
     <form onSubmit={submit} className="stack" aria-busy={busy}>
       <ProblemAlert problem={problem} />
       <TextArea label="Reflection" hint="A psychotherapy note: only you will be able to read it. It is kept out of the record and its exports." value={body} maxLength={20000} onChange={(e) => setBody(e.target.value)} />
-      <button type="submit" disabled={busy}>Save reflection</button>
+      <button type="submit" className="primary" disabled={busy}>Save reflection</button>
       {status && <Status text={status} />}
     </form>
   );

@@ -57,7 +57,8 @@ export function FollowUpPage() {
         {followUp.incidentId && <> · <Link to={`/incidents/${followUp.incidentId}`}>Incident</Link></>}
       </p>
       <p className="hint">
-        {channelLabel(followUp.channel)} · {followUp.attempts.failed} of {followUp.attempts.max} attempts without reaching the client
+        {channelLabel(followUp.channel)}
+        {active && <> · {followUp.attempts.failed} of {followUp.attempts.max} attempts without reaching the client</>}
         {followUp.status === 'unable_to_reach' && ' · The supervisor has been told. Mark it done once the next step is settled.'}
       </p>
       {followUp.note && <p>{followUp.status === 'cancelled' ? 'Reason' : 'Note'}: {followUp.note}</p>}
@@ -165,6 +166,7 @@ function CheckInForm({ followUp, onSent }: { followUp: FollowUpDetail; onSent: (
   const [preview, setPreview] = useState<Preview | null>(null);
   const { busy, problem, run } = useSubmit();
   const channelId = useId();
+  const previewId = useId();
   useEffect(() => {
     let live = true;
     setPreview(null);
@@ -192,10 +194,14 @@ function CheckInForm({ followUp, onSent }: { followUp: FollowUpDetail; onSent: (
       </div>
       {preview && (
         preview.blockedBy ? <p className="hint">{preview.blockedBy.detail}</p> : (
-          <div className="hint">
-            <p>To {preview.toAddress}{preview.heldForQuietHours && preview.sendAfter ? `, after quiet hours (${formatDateTime(preview.sendAfter, me.practice.timeZone)})` : ''}:</p>
+          <div className="message-preview" role="group" aria-labelledby={previewId}>
+            <h3 id={previewId}>What {followUp.client.name} will read</h3>
+            <p className="hint">
+              To {preview.toAddress}
+              {preview.heldForQuietHours && preview.sendAfter ? ` · held for quiet hours until ${formatDateTime(preview.sendAfter, me.practice.timeZone)}` : ' · goes now'}
+            </p>
             {preview.subject && <p className="strong">{preview.subject}</p>}
-            <p>{preview.body}</p>
+            <p className="message-preview-body">{preview.body}</p>
           </div>
         )
       )}

@@ -2,6 +2,7 @@
 // client consented to. The preview shows the exact words, and when they will go, first.
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, isAbort, problemOf, type Problem } from '../api.ts';
+import { subscribeLive } from '../live/live-events.ts';
 import { formatDateTime } from '../time.ts';
 import { Loading, ProblemAlert, SelectField } from '../ui.tsx';
 import { CHANNEL_NAMES, statusText, TEMPLATE_NAMES, type MessageChannel, type MessagePreview, type MessageView, type TemplateKey } from './messages.ts';
@@ -33,6 +34,14 @@ export function ClientMessagesPanel({ clientId, channels, timeZone, canSend }: P
       });
     return () => ctrl.abort();
   }, [clientId, version]);
+
+  // A message I sent moves on (sent, delivered, failed): show it without a reload.
+  useEffect(
+    () => subscribeLive<{ clientId?: string }>('message.updated', (data) => {
+      if (data.clientId === clientId) setVersion((v) => v + 1);
+    }),
+    [clientId],
+  );
 
   const when = (iso: string) => formatDateTime(iso, timeZone);
   return (
