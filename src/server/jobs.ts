@@ -69,6 +69,30 @@ export class JobQueue {
     }
   }
 
+  /**
+   * `boss.work`, but a worker that found jobs asks again at once instead of waiting out
+   * its polling interval (pg-boss 10 waits the interval after every fetch), so a backlog
+   * (escalations, reminders or messages falling due together) drains as fast as the
+   * handler runs; an idle worker still polls at the interval. `workers` run side by side.
+   */
+  async workContinuously<T, R = unknown>(
+    name: string, options: PgBoss.WorkOptions & { includeMetadata?: boolean }, handler: (jobs: PgBoss.JobWithMetadata<T>[]) => Promise<R>, workers = 1,
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < workers; i++) {
+      let id: string | undefined;
+      id = await this.boss.work<T>(name, { ...options, includeMetadata: true }, async (jobs: PgBoss.JobWithMetadata<T>[]) => {
+        try {
+          return await handler(jobs);
+        } finally {
+          if (jobs.length > 0 && id !== undefined) this.boss.notifyWorker(id);
+        }
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+
   async health(): Promise<{ ok: boolean; detail: string }> {
     if (!this.started) return { ok: false, detail: 'the job queue is not started' };
     try {

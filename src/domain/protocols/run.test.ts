@@ -92,6 +92,10 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(closed).toMatchObject({ status: 'completed', completedAt: stamp.at, completedBy: 'clinician-1' });
     rejects(closed, { type: 'complete' }, 'RUN_CLOSED');
     rejects(closed, { type: 'mark_done', stepId: 'approach' }, 'RUN_CLOSED');
+    // An optional step left open is not offered as the next one once the run is completed.
+    const open = { ...closed, steps: { ...closed.steps, approach: { status: 'pending' as const } } };
+    expect(nextStep({ ...open, status: 'open' })?.definition.id).toBe('approach');
+    expect(nextStep(open)).toBeUndefined();
   });
 });
 

@@ -176,6 +176,8 @@ export function visibleSteps(state: RunState): VisibleStep[] {
 
 /** The next thing to do: the first open required step, else the first open optional one. */
 export function nextStep(state: RunState): VisibleStep | undefined {
+  // A completed run asks for nothing more (its optional steps left open stay as they were).
+  if (state.status !== 'open') return undefined;
   const open = visibleSteps(state).filter((s) => isOpen(s.state));
   return open.find((s) => s.definition.required) ?? open[0];
 }

@@ -299,8 +299,8 @@ function systemAudit(trx: Trx, practiceId: string, c: CaringContact, outcome: 's
 
 export async function startCaringContactWorker(deps: { db: Db; jobs: JobQueue; clock: Clock }): Promise<{ stop(): Promise<void> }> {
   await ensureCaringContactQueue(deps.jobs);
-  const id = await deps.jobs.boss.work<CaringContactJob>(CARING_CONTACT_QUEUE, { pollingIntervalSeconds: 5 }, async ([job]) => {
+  const ids = await deps.jobs.workContinuously<CaringContactJob>(CARING_CONTACT_QUEUE, { pollingIntervalSeconds: 5 }, async ([job]) => {
     if (job) await sendCaringContact(deps, job.data, deps.clock);
   });
-  return { stop: () => deps.jobs.boss.offWork({ id }) };
+  return { stop: async () => { for (const id of ids) await deps.jobs.boss.offWork({ id }); } };
 }

@@ -188,10 +188,11 @@ async function escalateOverdue(trx: Trx, jobs: readonly FollowUpTimerJob[], now:
  */
 export async function startFollowUpTimers(deps: { db: Db; jobs: JobQueue; live: LiveHub; clock: Clock }): Promise<{ stop(): Promise<void> }> {
   await ensureFollowUpTimerQueue(deps.jobs);
-  const id = await deps.jobs.boss.work<FollowUpTimerJob>(FOLLOW_UP_TIMER_QUEUE, { pollingIntervalSeconds: 1, batchSize: TIMER_BATCH_SIZE }, async (batch) => {
+  // Two side by side, each taking the next batch at once while timers are due (a backlog drains at the handler's pace).
+  const ids = await deps.jobs.workContinuously<FollowUpTimerJob>(FOLLOW_UP_TIMER_QUEUE, { pollingIntervalSeconds: 1, batchSize: TIMER_BATCH_SIZE }, async (batch) => {
     if (batch.length === 0) return;
     const result = await handleTimerBatch(deps.db, batch.map((j) => j.data), deps.clock);
     await publishAll(deps.live, deps.db, result.messages);
-  });
-  return { stop: () => deps.jobs.boss.offWork({ id }) };
+  }, 2);
+  return { stop: async () => { for (const id of ids) await deps.jobs.boss.offWork({ id }); } };
 }

@@ -277,7 +277,8 @@ export async function startOutboxWorker(deps: {
   if (deps.retryDelaySeconds !== undefined) {
     await deps.jobs.boss.updateQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, ...OUTBOX_RETRY, retryDelay: deps.retryDelaySeconds });
   }
-  const id = await deps.jobs.boss.work<SendJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 1, includeMetadata: true }, async ([job]) => {
+  // Two side by side, each asking again at once while messages wait (one slow mail server does not hold up the rest).
+  const ids = await deps.jobs.workContinuously<SendJob>(OUTBOX_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
     if (!job) return;
     const result = await sendQueuedMessage(send, job.data, job.retryCount >= job.retryLimit);
     // Whoever sent it sees its status move without reloading (no clinical detail: ids and status only).
@@ -288,6 +289,6 @@ export async function startOutboxWorker(deps: {
       }]);
     }
     if (result.outcome === 'retry') throw new Error(result.error);
-  });
-  return { stop: () => deps.jobs.boss.offWork({ id }) };
+  }, 2);
+  return { stop: async () => { for (const id of ids) await deps.jobs.boss.offWork({ id }); } };
 }

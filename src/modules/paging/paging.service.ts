@@ -418,12 +418,13 @@ export async function escalatePage(db: Db, jobs: JobQueue, job: EscalationJob, c
  */
 export async function startEscalationWorker(deps: { db: Db; jobs: JobQueue; live: LiveHub; clock: Clock }): Promise<{ stop(): Promise<void> }> {
   await ensureEscalationQueue(deps.jobs);
-  const id = await deps.jobs.boss.work<EscalationJob>(ESCALATION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
+  // Two side by side, each asking again at once while timers are due: pages falling due together escalate together.
+  const ids = await deps.jobs.workContinuously<EscalationJob>(ESCALATION_QUEUE, { pollingIntervalSeconds: 1 }, async ([job]) => {
     if (!job) return;
     const result = await escalatePage(deps.db, deps.jobs, job.data, deps.clock);
     await publishAll(deps.live, deps.db, result.messages);
-  });
-  return { stop: () => deps.jobs.boss.offWork({ id }) };
+  }, 2);
+  return { stop: async () => { for (const id of ids) await deps.jobs.boss.offWork({ id }); } };
 }
 
 /**

@@ -318,7 +318,7 @@ export async function endSession(db: Db, auth: AuthContext, sessionId: string, i
     await repo.appendToOpenIncidents(trx, { practiceId, clientId: s.client_id, sessionId: s.id }, {
       at: now, actorUserId: auth.user.id,
       what: input.early
-        ? `Session ended early: ${input.early.reason}${rescheduleId ? `. Rescheduled to ${wallTime(auth, new Date(reschedule!.startsAt))}` : ''}`
+        ? `Session ended early: ${input.early.reason.replace(/[.\s]+$/, '')}${rescheduleId ? `. Rescheduled to ${wallTime(auth, new Date(reschedule!.startsAt))}` : ''}`
         : 'Session ended',
     });
     await audit(trx, auth, { id: s.id, clientId: s.client_id }, 'session.end', ip, {
