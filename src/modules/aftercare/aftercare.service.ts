@@ -7,10 +7,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import type { LiveMessage } from '../../server/live.ts';
 import { Problem } from '../../server/problems.ts';
+import { decryptText, encryptText } from '../../server/field-crypto.ts';
 import { can, type Action } from '../../domain/permissions.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { authorizeClient } from '../clients/client-access.ts';
+import { findNextAppointment } from '../schedule/schedule.repository.ts';
 import { notify } from '../follow-ups/notifications.ts';
 import type { AgendaItem, ApproachNote, HandoffItem, Referral, ReferralStatus, ReflectionNote } from './aftercare.table.ts';
 import { nextSessionWarnings, type NextSessionWarning } from './next-session.ts';
@@ -77,13 +79,6 @@ export const agendaItemView = (a: AgendaItem): AgendaItemView => ({
 });
 
 /** The client's next scheduled appointment not yet held: one whose session has started (early, say) is not "next". */
-async function nextAppointment(db: Db | Trx, practiceId: string, clientId: string, now: Date) {
-  return db.selectFrom('appointments as a').select(['a.id', 'a.starts_at', 'a.clinician_id']).where('a.practice_id', '=', practiceId).where('a.client_id', '=', clientId)
-    .where('a.status', '=', 'scheduled').where('a.starts_at', '>=', now)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('therapy_sessions as s').select('s.id')
-      .whereRef('s.practice_id', '=', 'a.practice_id').whereRef('s.appointment_id', '=', 'a.id'))))
-    .orderBy('a.starts_at').limit(1).executeTakeFirst();
-}
 
 /** Adds "talk about the walkout" to the client's next appointment (or to the next one booked, when none is yet). */
 export async function addAgendaItem(db: Db, auth: AuthContext, clientId: string, input: { id: string; text: string; incidentId?: string | null | undefined }, ip: string | null): Promise<{ item: AgendaItemView; created: boolean }> {
@@ -91,7 +86,7 @@ export async function addAgendaItem(db: Db, auth: AuthContext, clientId: string,
   await authorizeClient(db, auth, clientId, 'client.agenda.manage', ip);
   return db.transaction().execute(async (trx) => {
     await requireClientIncident(trx, practiceId, clientId, input.incidentId);
-    const next = await nextAppointment(trx, practiceId, clientId, new Date());
+    const next = await findNextAppointment(trx, practiceId, clientId, new Date());
     const { row, created } = await insertOnce(
       () => trx.insertInto('agenda_items').values({
         practice_id: practiceId, id: input.id, client_id: clientId, appointment_id: next?.id ?? null, incident_id: input.incidentId ?? null,
@@ -120,7 +115,7 @@ export async function readAgenda(db: Db, auth: AuthContext, clientId: string, ip
       .where('discussed_at', 'is', null).orderBy('created_at').orderBy('id').execute(),
     db.selectFrom('agenda_items').selectAll().where('practice_id', '=', practiceId).where('client_id', '=', clientId)
       .where('discussed_at', 'is not', null).orderBy('discussed_at', 'desc').limit(20).execute(),
-    nextAppointment(db, practiceId, clientId, new Date()),
+    findNextAppointment(db, practiceId, clientId, new Date()),
     nextSessionWarnings(db, practiceId, auth.practice.timeZone, { clientId }),
   ]);
   await audit(db, auth, clientId, 'client.agenda.read', 'agenda', clientId, ip, { open: open.length, discussed: discussed.length });
@@ -161,8 +156,9 @@ export async function sessionAgenda(db: Db | Trx, practiceId: string, clientId: 
 // only the author reads them. Exports (issue 6) must leave reflection_notes out.
 
 export interface ReflectionView { id: string; clientId: string; incidentId: string | null; body: string; createdAt: string; updatedAt: string }
-const reflectionView = (r: ReflectionNote): ReflectionView => ({
-  id: r.id, clientId: r.client_id, incidentId: r.incident_id, body: r.body, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+// The body is encrypted at rest (issue 6): decrypted only for its author's view.
+const reflectionView = async (db: Db | Trx, r: ReflectionNote): Promise<ReflectionView> => ({
+  id: r.id, clientId: r.client_id, incidentId: r.incident_id, body: await decryptText(db, r.practice_id, r.body), createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
 });
 
 export async function writeReflection(db: Db, auth: AuthContext, clientId: string, input: { id: string; body: string; incidentId?: string | null | undefined }, ip: string | null): Promise<{ note: ReflectionView; created: boolean }> {
@@ -170,9 +166,10 @@ export async function writeReflection(db: Db, auth: AuthContext, clientId: strin
   await authorizeClient(db, auth, clientId, 'client.reflection.write', ip);
   return db.transaction().execute(async (trx) => {
     await requireClientIncident(trx, practiceId, clientId, input.incidentId);
+    const body = await encryptText(trx, practiceId, input.body);
     const { row, created } = await insertOnce(
       () => trx.insertInto('reflection_notes').values({
-        practice_id: practiceId, id: input.id, client_id: clientId, incident_id: input.incidentId ?? null, author_id: auth.user.id, body: input.body,
+        practice_id: practiceId, id: input.id, client_id: clientId, incident_id: input.incidentId ?? null, author_id: auth.user.id, body,
       }).onConflict((oc) => oc.columns(['practice_id', 'id']).doNothing()).returningAll().executeTakeFirst(),
       // Only the author's own note counts as "the same": nobody learns of another's note by guessing its id.
       () => trx.selectFrom('reflection_notes').selectAll().where('practice_id', '=', practiceId).where('id', '=', input.id).where('author_id', '=', auth.user.id).executeTakeFirst(),
@@ -180,7 +177,7 @@ export async function writeReflection(db: Db, auth: AuthContext, clientId: strin
     );
     // The audit trail says a note was written, never what it says.
     if (created) await audit(trx, auth, clientId, 'client.reflection.write', 'reflection_note', row.id, ip, { incidentId: row.incident_id });
-    return { note: reflectionView(row), created };
+    return { note: await reflectionView(trx, row), created };
   });
 }
 
@@ -190,7 +187,7 @@ export async function listMyReflections(db: Db, auth: AuthContext, clientId: str
   const rows = await db.selectFrom('reflection_notes').selectAll().where('practice_id', '=', auth.practice.id).where('client_id', '=', clientId)
     .where('author_id', '=', auth.user.id).orderBy('created_at', 'desc').orderBy('id').execute();
   await audit(db, auth, clientId, 'reflection.read', 'reflection_notes', clientId, ip, { noteIds: rows.map((r) => r.id) });
-  return rows.map(reflectionView);
+  return Promise.all(rows.map((r) => reflectionView(db, r)));
 }
 
 /** One reflection, for its author alone: anyone else gets 404 (audited), as if it did not exist. */
@@ -204,7 +201,7 @@ export async function readReflection(db: Db, auth: AuthContext, noteId: string, 
     throw new Problem('NOT_FOUND', 'Not found.');
   }
   await audit(db, auth, note.client_id, 'reflection.read', 'reflection_note', note.id, ip);
-  return reflectionView(note);
+  return reflectionView(db, note);
 }
 
 // --- adjusting the approach; the therapeutic fit --------------------------------------------

@@ -47,10 +47,8 @@ export async function findSenderName(db: Db, practiceId: string, clientId: strin
   return row?.name ?? null;
 }
 
-export function findNextAppointment(db: Db, practiceId: string, clientId: string, after: Date) {
-  return db.selectFrom('appointments').select(['starts_at']).where('practice_id', '=', practiceId).where('client_id', '=', clientId)
-    .where('status', '=', 'scheduled').where('starts_at', '>', after).orderBy('starts_at').limit(1).executeTakeFirst();
-}
+/** The client's next appointment (not one already under way), for the appointment template. */
+export { findNextAppointment } from '../schedule/schedule.repository.ts';
 
 /** Inserts the message unless one with its idempotency key (or id) exists; returns it when inserted. */
 export function insertMessage(trx: Db, row: Insertable<MessageTable>): Promise<Message | undefined> {

@@ -75,6 +75,18 @@ export async function findClientAppointments(db: Db, practiceId: string, clientI
     .orderBy('a.starts_at').orderBy(activeFirst).orderBy('a.id').limit(limit).execute();
 }
 
+/**
+ * The client's next appointment from `from` on: scheduled, and not one whose session has
+ * already started (the session the client just left is not the next one).
+ */
+export async function findNextAppointment(db: Db | Transaction<Database>, practiceId: string, clientId: string, from: Date) {
+  return db.selectFrom('appointments as a').select(['a.id', 'a.starts_at', 'a.clinician_id']).where('a.practice_id', '=', practiceId).where('a.client_id', '=', clientId)
+    .where('a.status', '=', 'scheduled').where('a.starts_at', '>=', from)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('therapy_sessions as s').select('s.id')
+      .whereRef('s.practice_id', '=', 'a.practice_id').whereRef('s.appointment_id', '=', 'a.id'))))
+    .orderBy('a.starts_at').limit(1).executeTakeFirst();
+}
+
 export async function findAppointment(db: Db, practiceId: string, id: string) {
   return db.selectFrom('appointments').selectAll().where('practice_id', '=', practiceId).where('id', '=', id).executeTakeFirst();
 }
