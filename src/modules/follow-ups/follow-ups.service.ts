@@ -95,6 +95,19 @@ const remindAtFor = (dueAt: Date, leadMinutes: number) => new Date(dueAt.getTime
 
 // --- created by protocols ---------------------------------------------------------------
 
+/** Channels in the order a reach-out tries them (a call first when the client agreed to calls). */
+const REACH_OUT_ORDER = ['voice', 'text', 'email'] as const;
+
+/**
+ * The channel the client agreed to be reached on (seed 003: "reach out by the agreed
+ * channel"; SCENARIOS S1: by text, the channel Jordan consented to), or null when none.
+ */
+async function agreedChannel(trx: Trx, practiceId: string, clientId: string): Promise<FollowUpChannel | null> {
+  const given = await trx.selectFrom('channel_consents').select('channel').where('practice_id', '=', practiceId)
+    .where('client_id', '=', clientId).where('consent', '=', 'given').execute();
+  return REACH_OUT_ORDER.find((c) => given.some((g) => g.channel === c)) ?? null;
+}
+
 /**
  * The follow-ups a protocol step asks for, inside the step's transaction: owned by whoever
  * opened the incident, due by the protocol's window, with the practice's number of
@@ -107,12 +120,13 @@ export async function createFollowUpTasks(trx: Trx, jobs: JobQueue, input: {
 }): Promise<FollowUpTask[]> {
   if (input.requests.length === 0) return [];
   const settings = await repo.findSettings(trx, input.practiceId);
+  const channel = await agreedChannel(trx, input.practiceId, input.clientId);
   const inserted = await trx.insertInto('follow_up_tasks').values(input.requests.map((f) => {
     const dueAt = new Date(f.dueAt);
     return {
       practice_id: input.practiceId, id: randomUUID(), client_id: input.clientId, incident_id: input.incidentId, run_id: input.runId, step_id: f.stepId,
       kind: f.kind, title: f.title, due_at: dueAt, assigned_to: input.assignedTo, done_at: null, done_by: null, note: null,
-      source: 'protocol' as const, max_attempts: settings.defaultMaxAttempts, remind_at: remindAtFor(dueAt, settings.reminderLeadMinutes),
+      source: 'protocol' as const, channel, max_attempts: settings.defaultMaxAttempts, remind_at: remindAtFor(dueAt, settings.reminderLeadMinutes),
       created_by: input.createdBy, updated_at: input.now,
     };
   })).onConflict((oc) => oc.doNothing()).returningAll().execute();

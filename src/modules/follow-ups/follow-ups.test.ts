@@ -205,8 +205,19 @@ describe('attempts', () => {
       practiceId: practice.practiceId, clientId: client.id, incidentId, runId: randomUUID(), assignedTo: u.clinician.id, createdBy: u.clinician.id,
       requests: [{ stepId: 'reach-out', kind: 'reach-out', title: 'Reach out to the client today', dueAt: DUE.toISOString() }], now: new Date(),
     }));
-    expect(made).toMatchObject({ source: 'protocol', max_attempts: 5, remind_at: minutes(DUE, -30), due_at: DUE, schedule_version: 1 });
+    expect(made).toMatchObject({ source: 'protocol', max_attempts: 5, remind_at: minutes(DUE, -30), due_at: DUE, schedule_version: 1, channel: null });
     expect((await pending(made!.id)).map((j) => j.data.kind).sort()).toEqual(['overdue', 'remind']);
+
+    // By the channel the client agreed to (S1: Jordan consented to texts only; voice refused).
+    await db.insertInto('channel_consents').values([
+      { practice_id: practice.practiceId, client_id: client.id, channel: 'voice', consent: 'refused', decided_on: '2026-11-02', quiet_hours_start: null, quiet_hours_end: null, may_leave_message: false },
+      { practice_id: practice.practiceId, client_id: client.id, channel: 'text', consent: 'given', decided_on: '2026-11-02', quiet_hours_start: null, quiet_hours_end: null, may_leave_message: false },
+    ]).execute();
+    const [byText] = await db.transaction().execute((trx) => createFollowUpTasks(trx, jobs, {
+      practiceId: practice.practiceId, clientId: client.id, incidentId, runId: randomUUID(), assignedTo: u.clinician.id, createdBy: u.clinician.id,
+      requests: [{ stepId: 'reach-out', kind: 'reach-out', title: 'Reach out to the client today', dueAt: DUE.toISOString() }], now: new Date(),
+    }));
+    expect(byText).toMatchObject({ channel: 'text' });
   });
 
   it('an attempt on a done or cancelled task is refused (409) and changes nothing', async () => {
