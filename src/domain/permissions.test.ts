@@ -64,6 +64,17 @@ const MAY_ATTEMPT: Record<Action, Role[]> = {
   'client.referral.manage': CLINICAL,
   'client.reflection.write': CLINICAL,
   'reflection.read': CLINICAL,
+  'client.accounting_requests.manage': ['owner', 'admin', 'clinician', 'supervisor'],
+  'accounting_requests.list': ['owner', 'admin'],
+  'fhir.read': CLINICAL,
+  'client.export': CLINICAL,
+  'retention.manage': ['owner', 'admin'],
+  'incident.report.read': CLINICAL,
+  'incident.report.write': CLINICAL,
+  'incident.report.sign': CLINICAL,
+  'incident.report.cosign': ['supervisor'],
+  'reports.review_queue': ['supervisor'],
+  'client.break_glass': CLINICAL,
 };
 
 describe('permissions', () => {
@@ -135,6 +146,18 @@ describe("a client's record: the care team only (minimum necessary)", () => {
     expect(can('incident.read', frontDesk, paged)).toBe(false);
     expect(can('pages.acknowledge', otherClinician, paged)).toBe(true);
     expect(can('pages.acknowledge', frontDesk, paged)).toBe(false);
+  });
+
+  it("an incident report is signed by an assigned clinician and co-signed by the signer's supervisor only", () => {
+    const signed = { practiceId: 'p1', assignedClinicianIds: ['mei', 'sam'], signedByUserId: 'mei' };
+    expect(can('incident.report.sign', clinician, signed)).toBe(true);
+    expect(can('incident.report.sign', supervisor, signed)).toBe(false);
+    expect(can('incident.report.cosign', supervisor, signed)).toBe(true);
+    // Noor supervises Sam, also on the care team, but Mei signed.
+    expect(can('incident.report.read', otherSupervisor, signed)).toBe(true);
+    expect(can('incident.report.cosign', otherSupervisor, signed)).toBe(false);
+    expect(can('incident.report.cosign', supervisor, { ...signed, signedByUserId: null })).toBe(false);
+    expect(can('incident.report.cosign', clinician, signed)).toBe(false);
   });
 
   it('a supervisor who is also assigned reads as a clinician', () => {

@@ -23,6 +23,10 @@ export interface ResourceContext {
   assignedClinicianIds?: readonly string[];
   /** The people paged for an incident so far: responders see it to help. */
   pagedUserIds?: readonly string[];
+  /** The clinician who signed an incident report: their supervisor reviews and co-signs it. */
+  signedByUserId?: string | null;
+  /** Clinicians holding an active break-glass grant on the client (issue 6): read-only, time-limited. */
+  breakGlassUserIds?: readonly string[];
 }
 
 type Condition = (actor: Actor, resource: ResourceContext | undefined) => boolean;
@@ -45,6 +49,8 @@ const resourceConditions = {
   isPagedResponder: (a, r) => r?.pagedUserIds?.includes(a.userId) ?? false,
   /** The author of a note (ownerUserId): psychotherapy notes are read by their author alone. */
   isAuthor: (a, r) => r?.ownerUserId === a.userId,
+  isSupervisorOfSigner: (a, r) => (r?.signedByUserId ? a.superviseeIds?.includes(r.signedByUserId) ?? false : false),
+  hasBreakGlassGrant: (a, r) => r?.breakGlassUserIds?.includes(a.userId) ?? false,
 } satisfies Record<string, Condition>;
 
 export const conditions = { ...roleConditions, ...resourceConditions };
@@ -53,6 +59,9 @@ type ConditionName = keyof typeof conditions;
 // Minimum necessary (HIPAA 45 CFR 164.502(b)): a client's record is open to the
 // clinicians assigned to the client and to their supervisors; nobody else.
 const CARE_TEAM = [['isClinician', 'isAssignedClinician'], ['isSupervisor', 'isSupervisorOfAssigned']] as const;
+// Break-glass (issue 6; HIPAA 45 CFR 164.312(a)(2)(ii) emergency access procedure): a clinician
+// outside the care team who stated a reason reads the record for a limited time; never changes it.
+const BREAK_GLASS_READ = [['isClinician', 'hasBreakGlassGrant']] as const;
 
 export const permissions = {
   'me.read': [['isSignedIn']],
@@ -67,7 +76,7 @@ export const permissions = {
   // The client directory: names for booking (front desk, admins); clinicians see their own.
   'clients.directory': [['isClinician'], ['isAdmin'], ['isFrontDesk']],
   'clients.create': [['isClinician'], ['isAdmin']],
-  'client.read': CARE_TEAM,
+  'client.read': [...CARE_TEAM, ...BREAK_GLASS_READ],
   'client.update': CARE_TEAM,
   'client.archive': [...CARE_TEAM, ['isAdmin']],
   'client.assign': [['isAdmin'], ['isSupervisor', 'isSupervisorOfAssigned']],
@@ -94,7 +103,7 @@ export const permissions = {
   'pages.acknowledge': [['isPagedResponder']],
   'pages.read': [['isSignedIn']],
   'live.subscribe': [['isSignedIn']],
-  'client.disclosures.read': CARE_TEAM,
+  'client.disclosures.read': [...CARE_TEAM, ...BREAK_GLASS_READ],
   'follow_ups.read': [['isClinician']],
   'follow_up.complete': CARE_TEAM,
   // After the session (issue 5).
@@ -118,6 +127,25 @@ export const permissions = {
   'client.reflection.write': CARE_TEAM,
   // A psychotherapy note (HIPAA 45 CFR 164.501): its author alone, not even the supervisor.
   'reflection.read': [['isClinician', 'isAuthor']],
+  // Exports (issue 6): FHIR R4 bundles and the client's full record (right of access, HIPAA
+  // 45 CFR 164.524) are for the client's care team; psychotherapy notes are never in them.
+  'fhir.read': CARE_TEAM,
+  'client.export': CARE_TEAM,
+  // How long records are kept after the last contact: a practice-wide setting.
+  'retention.manage': [['isAdmin']],
+  // Requests for an accounting of disclosures (HIPAA 45 CFR 164.528(c)): dates and names, no
+  // clinical detail; administrators often receive them. Reading the accounting itself is client.disclosures.read.
+  'client.accounting_requests.manage': [...CARE_TEAM, ['isAdmin']],
+  'accounting_requests.list': [['isAdmin']],
+  // The incident report (issue 6): drafted and amended (addenda) by the care team, signed by an
+  // assigned clinician, reviewed, co-signed and closed by a supervisor of the clinician who signed.
+  'incident.report.read': CARE_TEAM,
+  'incident.report.write': CARE_TEAM,
+  'incident.report.sign': [['isClinician', 'isAssignedClinician']],
+  'incident.report.cosign': [['isSupervisor', 'isSupervisorOfSigner']],
+  'reports.review_queue': [['isSupervisor']],
+  // Emergency access to a client's record outside one's care team: any clinician, with a reason.
+  'client.break_glass': [['isClinician']],
 } as const satisfies Record<string, readonly (readonly ConditionName[])[]>;
 
 export type Action = keyof typeof permissions;

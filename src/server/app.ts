@@ -28,6 +28,11 @@ import { pagingRoutes } from '../modules/paging/paging.routes.ts';
 import { followUpsRoutes } from '../modules/follow-ups/follow-ups.routes.ts';
 import { aftercareRoutes } from '../modules/aftercare/aftercare.routes.ts';
 import { messagingRoutes } from '../modules/messaging/messaging.routes.ts';
+import { fhirRoutes } from '../modules/fhir/fhir.routes.ts';
+import { exportsRoutes } from '../modules/exports/exports.routes.ts';
+import { disclosuresRoutes } from '../modules/disclosures/disclosures.routes.ts';
+import { reportsRoutes } from '../modules/reports/reports.routes.ts';
+import { breakGlassRoutes } from '../modules/break-glass/break-glass.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 
 export interface AppDeps {
@@ -87,7 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(followUpsRoutes(deps));
   await app.register(aftercareRoutes(deps));
   await app.register(messagingRoutes(deps));
+  await app.register(disclosuresRoutes(deps));
+  await app.register(reportsRoutes(deps));
+  await app.register(breakGlassRoutes(deps));
   await app.register(liveRoutes(deps));
+  await app.register(exportsRoutes(deps));
+  // FHIR R4 export: its own prefix, media type and error form (OperationOutcome).
+  await app.register(fhirRoutes(deps), { prefix: '/fhir' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await serveWebApp(app);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+const masterKey = z.string().refine((v) => Buffer.from(v.trim(), 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)');
+
 /** Everything the server reads from its environment, validated once at start. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -15,6 +17,10 @@ const EnvSchema = z.object({
   /** Mark cookies Secure (set behind HTTPS). */
   HOLDSPACE_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   HOLDSPACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Master key for encryption at rest (base64, 32 bytes); without it, one is kept in the data folder. */
+  HOLDSPACE_MASTER_KEY: masterKey.optional(),
+  /** The old master key while `holdspace keys rotate` re-wraps the data keys. */
+  HOLDSPACE_MASTER_KEY_PREVIOUS: masterKey.optional(),
 });
 
 export interface Config {
@@ -27,6 +33,8 @@ export interface Config {
   poolSize: number;
   secureCookies: boolean;
   logLevel: string;
+  masterKey: string | undefined;
+  previousMasterKey: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +54,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: e.HOLDSPACE_DB_POOL_SIZE,
     secureCookies: e.HOLDSPACE_SECURE_COOKIES === 'true',
     logLevel: e.HOLDSPACE_LOG_LEVEL,
+    masterKey: e.HOLDSPACE_MASTER_KEY,
+    previousMasterKey: e.HOLDSPACE_MASTER_KEY_PREVIOUS,
   };
 }

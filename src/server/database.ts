@@ -19,6 +19,11 @@ import type { InboundMessageTable, MessageEventTable, MessageTable, MessagingSet
 import type {
   AgendaItemTable, ApproachNoteTable, CaringContactSeriesTable, CaringContactTable, ReferralTable, ReflectionNoteTable,
 } from '../modules/aftercare/aftercare.table.ts';
+import type { DataKeyTable } from './field-crypto.ts';
+import type { BreakGlassGrantTable } from '../modules/break-glass/break-glass.table.ts';
+import type { AccountingRequestTable } from '../modules/disclosures/disclosures.table.ts';
+import type { IncidentReportAddendumTable, IncidentReportTable } from '../modules/reports/reports.table.ts';
+import type { RetentionSettingsTable } from '../modules/exports/exports.table.ts';
 
 export interface Database {
   practices: PracticeTable;
@@ -66,6 +71,12 @@ export interface Database {
   reflection_notes: ReflectionNoteTable;
   approach_notes: ApproachNoteTable;
   referrals: ReferralTable;
+  data_keys: DataKeyTable;
+  break_glass_grants: BreakGlassGrantTable;
+  accounting_requests: AccountingRequestTable;
+  incident_reports: IncidentReportTable;
+  incident_report_addenda: IncidentReportAddendumTable;
+  retention_settings: RetentionSettingsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -6,6 +6,7 @@ import { JobQueue } from './jobs.ts';
 import { LiveHub } from './live.ts';
 import { AuditSealer } from './audit-sealer.ts';
 import { buildApp } from './app.ts';
+import { loadMasterKeys } from './field-crypto.ts';
 import { startEscalationWorker, systemClock } from '../modules/paging/paging.service.ts';
 import { startCaringContactWorker } from '../modules/aftercare/caring-contacts.service.ts';
 import { startOutboxWorker } from '../modules/messaging/outbox.ts';
@@ -32,6 +33,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
     embedded = await startEmbeddedPostgres(config.dataDir);
   }
   const databaseUrl = config.databaseUrl ?? embedded!.url;
+  // Encryption at rest: HOLDSPACE_MASTER_KEY, or the data folder's key file (zero setup).
+  await loadMasterKeys({ masterKey: config.masterKey, previousMasterKey: config.previousMasterKey, dataDir: config.dataDir }, log)
+    .catch(async (err: unknown) => { await embedded?.stop(); throw err; });
   const { db } = createDatabase(databaseUrl, config.poolSize);
   const jobs = new JobQueue(databaseUrl);
   const undo: (() => Promise<void>)[] = [];

@@ -84,6 +84,22 @@ export const PROBLEMS = {
   MESSAGE_ID_REUSED: { status: 409, title: 'That message id belongs to another message' },
   MESSAGING_SETTINGS_INCOMPLETE: { status: 422, title: 'Some messaging settings are missing' },
   WEBHOOK_SIGNATURE_INVALID: { status: 403, title: 'The request signature is not valid' },
+  // Incident reports (issue 6): signed reports are locked; later changes are addenda
+  REPORT_SIGNED: { status: 409, title: 'This report is signed and locked; add an addendum instead' },
+  REPORT_CHANGED: { status: 409, title: 'Someone else saved this report meanwhile' },
+  REPORT_NOT_SAVED: { status: 409, title: 'Save the draft before signing it' },
+  REPORT_NOT_SIGNED: { status: 409, title: 'This report is not signed yet' },
+  REPORT_INCOMPLETE: { status: 422, title: 'The report is missing what a signature needs' },
+  REPORT_NO_CLIENT_DETAIL: { status: 422, title: "The report of your own emergency holds none of the client's clinical detail" },
+  REPORT_ALREADY_REVIEWED: { status: 409, title: 'This report has already been co-signed' },
+  REPORT_NOT_REVIEWED: { status: 409, title: 'This report needs its co-signature before it closes' },
+  REPORT_ALREADY_CLOSED: { status: 409, title: 'This report is already closed' },
+  // The accounting of disclosures (HIPAA 45 CFR 164.528; src/modules/disclosures)
+  ACCOUNTING_PERIOD_INVALID: { status: 422, title: 'That period cannot be accounted for' },
+  ACCOUNTING_REQUEST_DATE_INVALID: { status: 422, title: 'That date of receipt is not possible' },
+  ACCOUNTING_REQUEST_PROVIDED: { status: 409, title: 'This accounting has already been provided' },
+  ACCOUNTING_REQUEST_ALREADY_EXTENDED: { status: 409, title: 'The deadline has already been extended once' },
+  ACCOUNTING_EXTENSION_TOO_LATE: { status: 409, title: 'The 60 days have run out; an extension had to be given before then' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

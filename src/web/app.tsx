@@ -23,12 +23,16 @@ import { UsersPage } from './users/users-page.tsx';
 import { SessionPage } from './session/session-page.tsx';
 import { IncidentPage } from './incident/incident-page.tsx';
 import { IncidentsPage } from './incident/incidents-page.tsx';
+import { ReportPage } from './reports/report-page.tsx';
+import { ReviewsPage } from './reports/reviews-page.tsx';
 import { EmergencySettingsPage } from './settings/emergency-settings-page.tsx';
 import { MessagingSettingsPage } from './messaging/messaging-settings-page.tsx';
+import { RecordsSettingsPage } from './exports/records-settings-page.tsx';
 import { OutboxPage } from './messaging/outbox-page.tsx';
 import { FollowUpsPage } from './follow-ups/follow-ups-page.tsx';
 import { FollowUpPage } from './follow-ups/follow-up-page.tsx';
 import { TeamFollowUpsPage } from './follow-ups/team-follow-ups-page.tsx';
+import { AccountingRequestsPage } from './disclosures/accounting-requests-page.tsx';
 
 export function App() {
   return (
@@ -59,12 +63,16 @@ export function App() {
               <Route path="sessions/:sessionId" element={<Allowed action="session.run"><SessionPage /></Allowed>} />
               <Route path="incidents" element={<Allowed action="incidents.list"><IncidentsPage /></Allowed>} />
               <Route path="incidents/:incidentId" element={<Allowed action="incident.read"><IncidentPage /></Allowed>} />
+              <Route path="incidents/:incidentId/report" element={<Allowed action="incident.report.read"><ReportPage /></Allowed>} />
+              <Route path="reviews" element={<Allowed action="reports.review_queue"><ReviewsPage /></Allowed>} />
               <Route path="settings/emergencies" element={<Allowed action="escalation.read"><EmergencySettingsPage /></Allowed>} />
               <Route path="settings/messaging" element={<Allowed action="messaging.settings.read"><MessagingSettingsPage /></Allowed>} />
+              <Route path="settings/records" element={<Allowed action="retention.manage"><RecordsSettingsPage /></Allowed>} />
               <Route path="outbox" element={<Allowed action="outbox.read"><OutboxPage /></Allowed>} />
               <Route path="follow-ups" element={<Allowed action="follow_ups.read"><FollowUpsPage /></Allowed>} />
               <Route path="follow-ups/team" element={<Allowed action="follow_ups.team"><TeamFollowUpsPage /></Allowed>} />
               <Route path="follow-ups/:followUpId" element={<Allowed action="follow_ups.read"><FollowUpPage /></Allowed>} />
+              <Route path="accounting-requests" element={<Allowed action="accounting_requests.list"><AccountingRequestsPage /></Allowed>} />
               <Route path="security" element={<SecurityPage />} />
               <Route path="*" element={<NotFound />} />
             </Route>

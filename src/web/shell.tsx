@@ -118,6 +118,11 @@ export function Shell() {
                   <NavLink to="/incidents">Incidents</NavLink>
                 </li>
               )}
+              {!enrolling && can(me, 'reports.review_queue') && (
+                <li>
+                  <NavLink to="/reviews">Reviews</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'escalation.read') && (
                 <li>
                   <NavLink to="/settings/emergencies">Paging</NavLink>
@@ -128,6 +133,11 @@ export function Shell() {
                   <NavLink to="/settings/messaging">Messaging</NavLink>
                 </li>
               )}
+              {!enrolling && can(me, 'retention.manage') && (
+                <li>
+                  <NavLink to="/settings/records">Records</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'outbox.read') && (
                 <li>
                   <NavLink to="/outbox">Outbox</NavLink>
@@ -136,6 +146,11 @@ export function Shell() {
               {!enrolling && can(me, 'users.list') && (
                 <li>
                   <NavLink to="/users">Users</NavLink>
+                </li>
+              )}
+              {!enrolling && can(me, 'accounting_requests.list') && (
+                <li>
+                  <NavLink to="/accounting-requests">Accounting requests</NavLink>
                 </li>
               )}
               {!enrolling && can(me, 'audit.browse') && (

@@ -15,6 +15,8 @@ interface World {
   openFollowUpId: string;
   /** A reflection (psychotherapy note) written by the clinician: only its author reads it. */
   reflectionId: string;
+  /** Incident reports: one saved as a draft (the clinician signs it), one signed (addenda, co-signature). */
+  reportToSignIncidentId: string; signedReportIncidentId: string;
 }
 
 /** One real request per action; the walk fails if an action has no request here. */
@@ -74,15 +76,30 @@ const CALLS: Record<Action, (w: World) => Call> = {
   'client.referral.manage': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/referrals`, body: { id: w.newId, toKind: 'external', toName: 'Bay Family Clinic', reason: `Referral by ${w.role}` } }),
   'client.reflection.write': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/reflections`, body: { id: w.newId, body: `Reflection by ${w.role}` } }),
   'reflection.read': (w) => ({ method: 'GET', url: `/api/reflections/${w.reflectionId}` }),
+  'incident.report.read': (w) => ({ method: 'GET', url: `/api/incidents/${w.incidentId}/report` }),
+  // Addenda are append-only, so every role may try one on the signed report.
+  'incident.report.write': (w) => ({ method: 'POST', url: `/api/incidents/${w.signedReportIncidentId}/report/addenda`, body: { text: `Addendum by ${w.role}` } }),
+  'incident.report.sign': (w) => ({ method: 'POST', url: `/api/incidents/${w.reportToSignIncidentId}/report/sign`, body: { version: 1 } }),
+  'incident.report.cosign': (w) => ({ method: 'POST', url: `/api/incidents/${w.signedReportIncidentId}/report/cosign`, body: { note: `Reviewed by ${w.role}` } }),
+  'reports.review_queue': () => ({ method: 'GET', url: '/api/reports?status=awaiting_review' }),
+  'fhir.read': (w) => ({ method: 'GET', url: `/fhir/Patient/${w.clientId}/$everything` }),
+  'client.export': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/export` }),
+  'retention.manage': () => ({ method: 'PUT', url: '/api/practice/retention', body: { yearsAfterLastContact: 7 } }),
   'messaging.settings.read': () => ({ method: 'GET', url: '/api/practice/messaging' }),
   'messaging.settings.manage': () => ({ method: 'PUT', url: '/api/practice/messaging', body: {
     emailEnabled: false, smtpHost: null, smtpPort: null, smtpSecure: false, smtpUser: null, emailFrom: null,
     textProvider: 'development', twilioAccountSid: null, twilioFrom: null, twilioApiBaseUrl: null, quietHours: { start: '21:00', end: '08:00' },
   } }),
   'outbox.read': () => ({ method: 'GET', url: '/api/messaging/outbox' }),
+  'client.accounting_requests.manage': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/accounting-requests`, body: {
+    requestedBy: `The client, by ${w.role}`, receivedOn: '2026-01-05', receivedVia: 'in_writing',
+  } }),
+  'accounting_requests.list': () => ({ method: 'GET', url: '/api/accounting-requests' }),
   'client.messages.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/messages` }),
   // The walk's client has consented to no channel: previewing (same permission as sending) answers why it cannot go.
   'client.message.send': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/messages/preview`, body: { channel: 'email', template: 'check_in' } }),
+  // The walk's client is the care team's own: the answer says so, and no grant is made.
+  'client.break_glass': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/break-glass`, body: { reason: `Walk: emergency access by ${w.role}` } }),
 };
 // Writing a safety plan needs the plan's current version first; done in its own test below.
 const READ_FIRST = new Set<Action>(['client.safety_plan.write']);
@@ -118,7 +135,20 @@ async function careTeamResources(app: FastifyInstance, db: Db, p: FixturePractic
   const reflectionId = randomUUID();
   const reflected = await clinician.post(`/api/clients/${clientId}/reflections`, { id: reflectionId, body: 'Walk reflection.' });
   if (reflected.statusCode !== 201) throw new Error(`walk reflection failed: ${reflected.body}`);
-  return { sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds, openFollowUpIds, reflectionId };
+  // Two more incidents with reports: a saved draft for the clinician to sign, and one signed already.
+  const reportDraft = { basedOnVersion: 0, whatHappened: 'Walk report.', riskLevel: 'low', riskJustification: 'Walk.', mitigationPlan: 'Walk.' };
+  const [reportToSignIncidentId, signedReportIncidentId] = [randomUUID(), randomUUID()];
+  for (const id of [reportToSignIncidentId, signedReportIncidentId]) {
+    const made = await clinician.post('/api/incidents', { id, runId: randomUUID(), clientId, protocolKey: 'client-walks-out' });
+    const drafted = await clinician.put(`/api/incidents/${id}/report`, reportDraft);
+    if (made.statusCode !== 201 || drafted.statusCode !== 200) throw new Error(`walk report set-up failed: ${made.body} ${drafted.body}`);
+  }
+  const signed = await clinician.post(`/api/incidents/${signedReportIncidentId}/report/sign`, { version: 1 });
+  if (signed.statusCode !== 200) throw new Error(`walk report signing failed: ${signed.body}`);
+  return {
+    sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds, openFollowUpIds, reflectionId,
+    reportToSignIncidentId, signedReportIncidentId,
+  };
 }
 
 describe('every role through every action, over HTTP', async () => {
@@ -135,14 +165,15 @@ describe('every role through every action, over HTTP', async () => {
   const world = (role: Role, n: number): World => ({
     p: practice, clientId: client.id, role, n, sessionId: resources.sessionId, incidentId: resources.incidentId, pageId: resources.pageId,
     followUpId: resources.followUpIds[role], openFollowUpId: resources.openFollowUpIds[role], newId: randomUUID(), newRunId: randomUUID(),
-    reflectionId: resources.reflectionId,
+    reflectionId: resources.reflectionId, reportToSignIncidentId: resources.reportToSignIncidentId, signedReportIncidentId: resources.signedReportIncidentId,
   });
   const actorOf = (role: Role): Actor => ({
     role, userId: practice.users[role].id, practiceId: practice.practiceId,
     superviseeIds: role === 'supervisor' ? [practice.users.clinician.id] : [],
   });
   // A request about the client's record, or something of it (a session, an incident, its page, a follow-up).
-  const clientScoped = (call: Call) => [client.id, resources.sessionId, resources.incidentId, resources.pageId, ...Object.values(resources.followUpIds), ...Object.values(resources.openFollowUpIds), resources.reflectionId]
+  const clientScoped = (call: Call) => [client.id, resources.sessionId, resources.incidentId, resources.pageId, ...Object.values(resources.followUpIds), ...Object.values(resources.openFollowUpIds), resources.reflectionId,
+    resources.reportToSignIncidentId, resources.signedReportIncidentId]
     .some((id) => call.url.includes(id)) || JSON.stringify(call.body ?? {}).includes(client.id);
   // Only the supervisor was paged (level 1 of the default escalation policy).
   const clientResource = { practiceId: practice.practiceId, assignedClinicianIds: [practice.users.clinician.id], pagedUserIds: [practice.users.supervisor.id] };
@@ -161,7 +192,9 @@ describe('every role through every action, over HTTP', async () => {
         const call = CALLS[action](world(role, n++));
         const res = await browser.request(call.method, call.url, call.body);
         // A reflection is read by its author alone (the clinician wrote the walk's note).
-        const resource = action === 'reflection.read' ? { ...clientResource, ownerUserId: practice.users.clinician.id } : clientResource;
+        const resource = action === 'reflection.read' ? { ...clientResource, ownerUserId: practice.users.clinician.id }
+          // The clinician signed the walk's report: their supervisor co-signs it.
+          : action === 'incident.report.cosign' ? { ...clientResource, signedByUserId: practice.users.clinician.id } : clientResource;
         const allowed = clientScoped(call) ? can(action, actorOf(role), resource) : mayAttempt(action, actorOf(role));
         if (allowed) {
           expect(res.statusCode, `${role} ${action}: ${res.body}`).toBeLessThan(300);
@@ -213,7 +246,9 @@ describe('every role through every action, over HTTP', async () => {
           const url = route.path.replace('{clientId}', target).replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000001');
           const res = await browser.request(route.method, url, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
           // The front desk and admins may see any client's appointment times in their own practice.
-          const entitled = target === offTeam.id && route.method === 'GET' && route.path.endsWith('/appointments') && ['owner', 'admin', 'front_desk'].includes(role);
+          // Admins keep a practice's requests for an accounting of disclosures (dates and names, 164.528(c)).
+          const entitled = (target === offTeam.id && route.method === 'GET' && route.path.endsWith('/appointments') && ['owner', 'admin', 'front_desk'].includes(role))
+            || (target === offTeam.id && route.method === 'GET' && route.path.endsWith('/accounting-requests') && ['owner', 'admin'].includes(role));
           // 400 for a body the route cannot accept, before it looks anything up; otherwise 404
           expect(entitled ? [200] : [400, 404], `${role} ${route.method} ${url}: ${res.statusCode}`).toContain(res.statusCode);
         }

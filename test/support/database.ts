@@ -3,6 +3,10 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { createDatabase, type Db } from '../../src/server/database.ts';
 import { withDatabase } from './global-setup.ts';
+import { useMasterKeys } from '../../src/server/field-crypto.ts';
+
+// Encryption at rest: each test file has a master key of its own, as a server has HOLDSPACE_MASTER_KEY.
+useMasterKeys({ current: randomBytes(32).toString('base64') });
 
 /** A fresh, migrated database of this test file's own, dropped when the file ends. */
 export async function createTestDatabase(): Promise<{ url: string; db: Db }> {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { Problem } from '../../server/problems.ts';
 import { can, type Action, type Actor } from '../../domain/permissions.ts';
@@ -14,12 +14,29 @@ export async function authorizeClient(db: Kysely<Database>, auth: AuthContext, c
   const assignedClinicianIds = await assignedClinicians(db, auth.practice.id, clientId);
   const exists = assignedClinicianIds !== null;
   if (exists && can(action, auth.actor, { practiceId: auth.practice.id, assignedClinicianIds })) return { assignedClinicianIds };
+  // Break-glass (issue 6): outside the care team, an active grant lets a clinician read; each such read is audited as one.
+  const grant = exists ? await activeBreakGlassGrant(db, auth.practice.id, clientId, auth.user.id) : undefined;
+  if (grant && assignedClinicianIds && can(action, auth.actor, { practiceId: auth.practice.id, assignedClinicianIds, breakGlassUserIds: [auth.user.id] })) {
+    await appendAuditEvent(db, {
+      practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'client.break_glass.read',
+      resourceType: 'client', resourceId: clientId, clientId, ip, outcome: 'success',
+      detail: { grantId: grant.id, as: action, expiresAt: grant.expires_at.toISOString() },
+    });
+    return { assignedClinicianIds, breakGlassGrantId: grant.id };
+  }
   await appendAuditEvent(db, {
     practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action,
     resourceType: 'client', resourceId: clientId, clientId: exists ? clientId : null, ip, outcome: 'denied',
     detail: { reason: exists ? 'not_on_care_team' : 'no_such_client_in_practice' },
   });
   throw new Problem('NOT_FOUND', 'No such client.');
+}
+
+/** The caller's unexpired break-glass grant on a client, if any (the database's clock decides expiry). */
+export async function activeBreakGlassGrant(db: Kysely<Database>, practiceId: string, clientId: string, userId: string) {
+  return db.selectFrom('break_glass_grants').select(['id', 'reason', 'granted_at', 'expires_at'])
+    .where('practice_id', '=', practiceId).where('client_id', '=', clientId).where('user_id', '=', userId)
+    .where('expires_at', '>', sql<Date>`now()`).orderBy('expires_at', 'desc').limit(1).executeTakeFirst();
 }
 
 /** The clinicians assigned to a client of this practice, or null when there is no such client. */

@@ -136,6 +136,8 @@ export const incidentsRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (
         id: uuidField, occurredAt: instant.optional(), action: runAction,
         disclosure: z.strictObject({
           recipientName: z.string().trim().min(1).max(200), recipientContact: z.string().trim().max(200).optional(), whatWasSaid: longText,
+          // HIPAA 45 CFR 164.528(b)(2)(ii): the recipient's address, if known, for the accounting
+          recipientAddress: z.string().trim().min(1).max(500).optional(),
         }).optional(),
       }),
       response: { 200: z.object({ run: runView, timeline: z.array(timelineEntry), replayed: z.boolean(), openedRunId: z.string().nullable() }) },

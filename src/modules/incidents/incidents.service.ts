@@ -156,6 +156,8 @@ export async function authorizeIncident(db: Db, auth: AuthContext, incidentId: s
 export interface DisclosureInput {
   recipientName: string;
   recipientContact?: string | undefined;
+  /** For the accounting of disclosures (164.528(b)(2)(ii)): the recipient's address, if known. */
+  recipientAddress?: string | undefined;
   whatWasSaid: string;
 }
 
@@ -290,6 +292,7 @@ async function stepConsequences(trx: Trx, deps: IncidentDeps, auth: AuthContext,
       await trx.insertInto('disclosures').values({
         practice_id: practiceId, id: randomUUID(), client_id: c.incident.client_id, incident_id: c.incident.id, run_id: c.runId, step_id: step.id,
         recipient_kind: kind, recipient_name: input.disclosure.recipientName, recipient_contact: input.disclosure.recipientContact ?? null,
+        recipient_address: input.disclosure.recipientAddress ?? null,
         what_was_said: input.disclosure.whatWasSaid, legal_basis: basis, purpose: known?.purpose ?? step.title, disclosed_at: at, recorded_by: auth.user.id,
       }).execute();
       entries.push({ ...stamp, kind: 'disclosure', what: `Disclosure recorded: ${input.disclosure.recipientName} (${kind.replace('_', ' ')}); legal basis: ${basis}` });

@@ -74,6 +74,8 @@ export interface DisclosureTable {
   recipient_kind: DisclosureRecipientKind;
   recipient_name: string;
   recipient_contact: string | null;
+  /** 164.528(b)(2)(ii): the recipient's address, if known (migration 0006). */
+  recipient_address: ColumnType<string | null, string | null | undefined, string | null>;
   what_was_said: string;
   legal_basis: string;
   purpose: string;

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
+import { decryptText, encryptText } from '../../server/field-crypto.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,12 +19,13 @@ function plansWithAuthor(db: Db, practiceId: string, clientId: string) {
     .where('s.practice_id', '=', practiceId).where('s.client_id', '=', clientId);
 }
 
-/** One version of a client's plan, or the latest when no version is given. */
+/** One version of a client's plan, or the latest when no version is given; its content decrypted. */
 export async function findPlan(db: Db, practiceId: string, clientId: string, version?: number) {
   let q = plansWithAuthor(db, practiceId, clientId)
     .select(['s.version', 's.content', 's.saved_by', 's.saved_at', 'u.name as saved_by_name']);
   q = version === undefined ? q.orderBy('s.version', 'desc').limit(1) : q.where('s.version', '=', version);
-  return q.executeTakeFirst();
+  const row = await q.executeTakeFirst();
+  return row && { ...row, content: await decryptText(db, practiceId, row.content) };
 }
 
 export async function listPlanVersions(db: Db, practiceId: string, clientId: string) {
@@ -34,7 +36,8 @@ export async function listPlanVersions(db: Db, practiceId: string, clientId: str
 
 export async function insertPlanVersion(trx: Transaction<Database>, p: { practiceId: string; clientId: string; version: number; content: string; savedBy: string }) {
   await trx.insertInto('safety_plans').values({
-    practice_id: p.practiceId, client_id: p.clientId, version: p.version, content: p.content, saved_by: p.savedBy,
+    // Encrypted at rest (issue 6): the plan names people, places and reasons for living.
+    practice_id: p.practiceId, client_id: p.clientId, version: p.version, content: await encryptText(trx, p.practiceId, p.content), saved_by: p.savedBy,
   }).execute();
 }
 

@@ -6,6 +6,7 @@ import type { Role } from '../../domain/permissions.ts';
 import { emptySafetyPlan, SAFETY_PLAN_SECTIONS, type SafetyPlanContent } from '../../domain/safety-plan.ts';
 import { latestSafetyPlanVersions } from './safety-plans.repository.ts';
 import { pdfText } from './safety-plan-pdf.ts';
+import { decryptText, isEncrypted } from '../../server/field-crypto.ts';
 
 /** A first plan written with a (synthetic) client. */
 function firstPlan(): SafetyPlanContent {
@@ -112,7 +113,10 @@ describe('safety plans', async () => {
 
     const rows = await planRows();
     expect(rows.map((r) => [r.version, r.saved_by])).toEqual([[1, practice.users.clinician.id], [2, practice.users.supervisor.id]]);
-    expect(JSON.parse(rows[0]!.content).safeEnvironment).toEqual([]);
+    // Stored encrypted (issue 6): the column is ciphertext, the plan reads back through the key.
+    expect(isEncrypted(rows[0]!.content)).toBe(true);
+    expect(rows[0]!.content).not.toContain('Not sleeping');
+    expect(JSON.parse(await decryptText(db, practice.practiceId, rows[0]!.content)).safeEnvironment).toEqual([]);
   });
 
   it('sending the current plan again (a retried request) writes nothing', async () => {

@@ -15,6 +15,9 @@ import { PolicyPanel, SafetyPlanPanel } from './preparation-panels.tsx';
 import { ReadinessSummary } from './readiness-summary.tsx';
 import { RiskPanel } from './risk-panel.tsx';
 import { ClientMessagesPanel } from '../messaging/client-messages-panel.tsx';
+import { AccountingPanel } from '../disclosures/accounting-panel.tsx';
+import { ClientRecordPanel } from '../exports/client-record-panel.tsx';
+import { BreakGlassBanner, BreakGlassForm } from '../break-glass/break-glass.tsx';
 
 const SECTIONS = [
   ['#contacts', 'Emergency contacts'],
@@ -26,9 +29,11 @@ const SECTIONS = [
   ['#details', 'Details'],
   ['#care-team', 'Care team'],
   ['#aftercare', 'After sessions'],
+  ['#accounting', 'Disclosures'],
+  ['#record', 'Record'],
 ] as const;
 
-function ClientNotFound() {
+function ClientNotFound({ clientId, onGranted }: { clientId: string; onGranted: (() => void) | null }) {
   return (
     <>
       <h1>Client not found</h1>
@@ -36,6 +41,7 @@ function ClientNotFound() {
       <p>
         <Link to="/clients">Back to clients</Link>
       </p>
+      {onGranted && <BreakGlassForm clientId={clientId} onGranted={onGranted} />}
     </>
   );
 }
@@ -103,7 +109,8 @@ export function ClientPage() {
 
   if (!net) {
     // 400 too: an address that isn't a client id at all.
-    if (problem?.status === 404 || problem?.status === 400) return <ClientNotFound />;
+    // 404: the record may exist outside the caller's care team, so a clinician may break the glass.
+    if (problem?.status === 404 || problem?.status === 400) return <ClientNotFound clientId={clientId} onGranted={problem.status === 404 ? reload : null} />;
     return (
       <>
         <h1>Client</h1>
@@ -117,6 +124,7 @@ export function ClientPage() {
   return (
     <div className="client-page">
       <ClientHeader net={net} />
+      <BreakGlassBanner key={`break-glass-${clientId}`} clientId={clientId} />
       {notice && <Notice>{notice}</Notice>}
       {net.client.archived && (
         <p className="archived-note">This client is archived. Their record is kept; restore them at the bottom of the page.</p>
@@ -143,6 +151,11 @@ export function ClientPage() {
       <DetailsPanel client={net.client} today={today} canEdit={canUpdate} onSaved={reload} />
       <CareTeamPanel careTeam={net.careTeam} />
       <ClientAftercarePanels clientId={clientId} timeZone={timeZone} myId={me.user.id} canManage={can(me, 'client.agenda.manage')} />
+      {(can(me, 'client.disclosures.read') || can(me, 'client.accounting_requests.manage')) && (
+        <AccountingPanel key={`accounting-${clientId}`} clientId={clientId} clientName={net.client.name} today={today} timeZone={timeZone}
+          canRead={can(me, 'client.disclosures.read')} canManageRequests={can(me, 'client.accounting_requests.manage')} />
+      )}
+      {can(me, 'client.export') && <ClientRecordPanel clientId={clientId} clientName={net.client.name} />}
       {can(me, 'client.archive') && <ArchivePanel client={net.client} onSaved={reload} />}
     </div>
   );

@@ -23,6 +23,7 @@ import { IncidentAfterSession } from '../aftercare/aftercare-panels.tsx';
 import { PagesPanel } from './pages-panel.tsx';
 import { DisclosuresPanel, FollowUpsPanel } from './record-panels.tsx';
 import { RunPanel } from './run-panel.tsx';
+import { ReportLink } from '../reports/report-link.tsx';
 import { Timeline } from './timeline.tsx';
 import { useIncident } from './use-incident.ts';
 import { namesOf, personName, protocolName } from './words.ts';
@@ -118,6 +119,7 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
             <CloseIncident detail={detail} waiting={view.queued} onClosed={accept} />
           )}
           {!discreet && detail.viewer.canAct && <IncidentAfterSession clientId={detail.client.id} incidentId={detail.id} />}
+          {!discreet && detail.viewer.canAct && <ReportLink incidentId={detail.id} />}
         </div>
         <aside className="incident-side" aria-label="Help and record">
           <CrisisResourcesPanel crisis={detail.crisisResources} discreet={discreet} />
