@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { TimelineKind } from './incidents.table.ts';
 import type { Modality } from '../schedule/schedule.table.ts';
 import type { Database } from '../../server/database.ts';
+import { openRunState } from './run-texts.ts';
 
 type Db = Kysely<Database>;
 
@@ -163,7 +164,7 @@ export async function openingContext(db: Db, practiceId: string, protocolKey: st
 /** Everything the incident view shows, read in parallel. */
 export async function readIncidentParts(db: Db, practiceId: string, incidentId: string) {
   const names = (ids: (string | null)[]) => ids.filter((x): x is string => x !== null);
-  const [incident, runs, timeline, pages, recipients, disclosures, followUps] = await Promise.all([
+  const [incident, sealedRuns, timeline, pages, recipients, disclosures, followUps] = await Promise.all([
     db.selectFrom('incidents as i')
       .innerJoin('clients as c', (j) => j.onRef('c.practice_id', '=', 'i.practice_id').onRef('c.id', '=', 'i.client_id'))
       .leftJoin('therapy_sessions as s', (j) => j.onRef('s.practice_id', '=', 'i.practice_id').onRef('s.id', '=', 'i.session_id'))
@@ -186,5 +187,6 @@ export async function readIncidentParts(db: Db, practiceId: string, incidentId: 
   const users = userIds.size
     ? await db.selectFrom('users').select(['id', 'name']).where('practice_id', '=', practiceId).where('id', 'in', [...userIds]).execute()
     : [];
+  const runs = await Promise.all(sealedRuns.map(async (r) => ({ ...r, state: await openRunState(db, practiceId, r.state) })));
   return { incident, runs, timeline, pages, recipients, disclosures, followUps, userNames: new Map(users.map((u) => [u.id, u.name])) };
 }

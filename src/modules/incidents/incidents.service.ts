@@ -24,6 +24,7 @@ import { cancelIncidentPages, publishAll, requestPage, type PageRequested } from
 import { createFollowUpTasks } from '../follow-ups/follow-ups.service.ts';
 import { completeIfAlreadyBooked } from '../aftercare/next-session.ts';
 import * as repo from './incidents.repository.ts';
+import { openEventText, openRunState, sealEventText, sealRunState } from './run-texts.ts';
 import type { DisclosureRecipientKind, TimelineKind } from './incidents.table.ts';
 
 type Db = Kysely<Database>;
@@ -188,11 +189,12 @@ export async function recordStepEvent(deps: IncidentDeps, auth: AuthContext, inc
 
   const outcome = await db.transaction().execute(async (trx) => {
     const incident = await repo.lockIncident(trx, practiceId, incidentId);
-    const run = await repo.lockRun(trx, practiceId, incidentId, runId);
-    if (!incident || !run) throw new Problem('NOT_FOUND', 'This incident has no such protocol run.');
+    const locked = await repo.lockRun(trx, practiceId, incidentId, runId);
+    if (!incident || !locked) throw new Problem('NOT_FOUND', 'This incident has no such protocol run.');
+    const run = { ...locked, state: await openRunState(trx, practiceId, locked.state) };
     const earlier = await repo.findRunEvent(trx, practiceId, input.id);
     if (earlier) {
-      if (earlier.run_id !== runId || earlier.actor_user_id !== auth.user.id || !sameAction(earlier.action, input)) {
+      if (earlier.run_id !== runId || earlier.actor_user_id !== auth.user.id || !sameAction(await openEventText(trx, practiceId, earlier.action), input)) {
         throw new Problem('EVENT_ID_REUSED', 'That step id was already used for a different action. Make a new id.');
       }
       return { replayed: true as const, run, timeline: [], openedRunId: null, messages: [] };
@@ -211,11 +213,12 @@ export async function recordStepEvent(deps: IncidentDeps, auth: AuthContext, inc
       practiceId, clientId: incident.client_id, incidentId, runId, assignedTo: incident.opened_by, createdBy: auth.user.id,
       requests: applied.followUps, now: new Date(),
     });
-    await trx.updateTable('protocol_runs').set({ state: JSON.stringify(applied.state), status: applied.state.status })
+    // Documented words are stored encrypted (run-texts.ts); the engine and the answer work on plain text.
+    await trx.updateTable('protocol_runs').set({ state: JSON.stringify(await sealRunState(trx, practiceId, applied.state)), status: applied.state.status })
       .where('practice_id', '=', practiceId).where('id', '=', runId).execute();
     await trx.insertInto('run_events').values({
       practice_id: practiceId, id: input.id, run_id: runId, incident_id: incidentId, actor_user_id: auth.user.id, occurred_at: at,
-      action: JSON.stringify({ ...input.action, ...(input.disclosure ? { disclosure: input.disclosure } : {}) }),
+      action: JSON.stringify(await sealEventText(trx, practiceId, { ...input.action, ...(input.disclosure ? { disclosure: input.disclosure } : {}) })),
     }).execute();
     const written = await repo.insertTimeline(trx, practiceId, incidentId, entries);
     await completeIfAlreadyBooked(trx, { practiceId, tasks: followUps, by: auth.user, at, ip, timeZone: auth.practice.timeZone });

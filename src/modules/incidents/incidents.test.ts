@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Db } from '../../server/database.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -240,6 +241,32 @@ describe('a step sent twice, or badly', () => {
     const reused = await clinician.post(url, { ...body, action: { type: 'answer', stepId: 'distress-before', value: 5 } });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('EVENT_ID_REUSED');
+  });
+
+  it("keeps the client's exact words encrypted at rest; a resent step with them replays, other words are refused", async () => {
+    const { clinician, client } = await setUp();
+    const { incidentId, runId } = await openIncident(clinician, client.id, 'threat-to-others');
+    const words = 'I will make Dave from the warehouse pay — I know where he parks.';
+    const body = { id: randomUUID(), action: { type: 'document', stepId: 'exact-words', text: words } };
+    const url = `/api/incidents/${incidentId}/runs/${runId}/events`;
+    expect((await ok(clinician.post(url, body))).run.state.steps['exact-words'].text).toBe(words);
+
+    // In the database: ciphertext only, in the run's state and in the step event kept for replay.
+    const stored = await db.selectFrom('protocol_runs').select(sql<string>`state::text`.as('state')).where('id', '=', runId).executeTakeFirstOrThrow();
+    const event = await db.selectFrom('run_events').select(sql<string>`action::text`.as('action')).where('id', '=', body.id).executeTakeFirstOrThrow();
+    for (const raw of [stored.state, event.action]) {
+      expect(raw).not.toContain('warehouse');
+      expect(raw).toContain('hsenc:v1:');
+    }
+    // Through the API, readable.
+    const read = await ok(clinician.get(`/api/incidents/${incidentId}`));
+    expect(read.runs[0].state.steps['exact-words'].text).toBe(words);
+    const again = await ok(clinician.post(url, body));
+    expect(again.replayed).toBe(true);
+    expect(again.run.state.steps['exact-words'].text).toBe(words);
+    const other = await clinician.post(url, { ...body, action: { ...body.action, text: 'Something else.' } });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().code).toBe('EVENT_ID_REUSED');
   });
 
   it('writes a note resent with the same id once', async () => {

@@ -14,7 +14,6 @@ import { decryptOptional, decryptText, encryptOptional, encryptText } from '../.
 import { Problem } from '../../server/problems.ts';
 import { can, type Action, type ResourceContext } from '../../domain/permissions.ts';
 import { builtInProtocol } from '../../domain/protocols/catalog.ts';
-import type { RunState } from '../../domain/protocols/run.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { findIncidentForAccess, insertTimeline, type IncidentAccessRow } from '../incidents/incidents.repository.ts';
@@ -343,7 +342,8 @@ function refuseClientDetail(kind: ReportKind, draft: ReportDraft) {
 async function buildFromIncident(db: Db | Trx, practiceId: string, incidentId: string, timeZone: string): Promise<BuiltReport & { protocolKey: string }> {
   const parts = await repo.readIncidentForReport(db, practiceId, incidentId);
   const name = (id: string | null) => (id ? parts.userNames.get(id) ?? 'Someone' : null);
-  const runs = await Promise.all(parts.runs.map(async (r) => ({ protocolKey: r.protocol_key, startedAt: r.started_at, status: r.status, state: await decryptRunTexts(db, practiceId, r.state) })));
+  // The runs' documented words come decrypted from readIncidentParts (incidents/run-texts.ts).
+  const runs = parts.runs.map((r) => ({ protocolKey: r.protocol_key, startedAt: r.started_at, status: r.status, state: r.state }));
   const timeline = await Promise.all(parts.timeline.map(async (t) => ({ at: t.at, by: name(t.actor_user_id), kind: t.kind, what: await decryptText(db, practiceId, t.what) })));
   const record: IncidentRecord = {
     protocolKey: parts.incident.protocol_key, openedAt: parts.incident.opened_at, openedBy: name(parts.incident.opened_by)!, closedAt: parts.incident.closed_at,
@@ -363,13 +363,6 @@ async function buildFromIncident(db: Db | Trx, practiceId: string, incidentId: s
     } : null,
   };
   return { ...buildReport(record, timeZone), protocolKey: parts.incident.protocol_key };
-}
-
-/** Documentation texts in a run's state may be stored encrypted (field-crypto passes plain text through). */
-async function decryptRunTexts(db: Db | Trx, practiceId: string, state: RunState): Promise<RunState> {
-  const steps = Object.fromEntries(await Promise.all(Object.entries(state.steps).map(async ([id, s]) =>
-    [id, typeof s.text === 'string' ? { ...s, text: await decryptText(db, practiceId, s.text) } : s] as const)));
-  return { ...state, steps };
 }
 
 async function encryptDraft(db: Db | Trx, practiceId: string, d: ReportDraft) {
