@@ -67,7 +67,7 @@ export function BreakGlassForm({ clientId, onGranted }: { clientId: string; onGr
           label="Why do you need this record now?"
           hint={`At least ${MIN_REASON} characters, e.g. "Client called the after-hours line in crisis; their clinician is unreachable."`}
           value={reason}
-          onChange={(e) => setReason(e.target.value)}
+          onChange={(e) => { setReason(e.target.value); setProblem(null); }}
           maxLength={2000}
           required
         />
