@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, signedIn, type Browser } from '../../../test/support/app.ts';
 import { createClient, createPractice, type FixturePractice } from '../../../test/support/fixtures.ts';
+import { pdfPagesText } from '../../../test/support/pdf-text.ts';
 import { localDate } from '../../domain/zoned-time.ts';
 import { addDays, defaultPeriod } from './accounting-rules.ts';
 import { csvCell } from './accounting-csv.ts';
@@ -12,28 +12,6 @@ const ZONE = 'America/Los_Angeles'; // the fixtures' practice time zone
 const today = () => localDate(new Date(), ZONE);
 
 /** The text drawn on the pages of a pdfkit PDF (standard fonts: hex strings in TJ arrays, Windows-1252). */
-function pdfPagesText(pdf: Buffer): string {
-  const text: string[] = [];
-  let at = 0;
-  for (;;) {
-    const start = pdf.indexOf('>>\nstream\n', at);
-    if (start < 0) break;
-    const end = pdf.indexOf('\nendstream', start);
-    if (end < 0) break;
-    const raw = pdf.subarray(start + '>>\nstream\n'.length, end);
-    at = end + '\nendstream'.length;
-    let content: string;
-    try {
-      content = inflateSync(raw).toString('latin1');
-    } catch {
-      content = raw.toString('latin1');
-    }
-    for (const [, array] of content.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
-      text.push([...array!.matchAll(/<([0-9a-f]*)>/g)].map(([, hex]) => Buffer.from(hex!, 'hex').toString('latin1')).join(''));
-    }
-  }
-  return text.join('\n');
-}
 const pageCount = (pdf: Buffer) => Number(/\/Type \/Pages\s*\/Count (\d+)/.exec(pdf.toString('latin1'))![1]);
 
 async function ok(res: Promise<{ statusCode: number; body: string; json(): any }>, status = 200) {
