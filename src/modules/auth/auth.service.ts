@@ -4,6 +4,7 @@ import * as OTPAuth from 'otpauth';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { Problem } from '../../server/problems.ts';
+import { decryptText, encryptText } from '../../server/field-crypto.ts';
 import { allowedActions, type Actor, type Role } from '../../domain/permissions.ts';
 import { appendAuditEvent, SYSTEM_CHAIN } from '../audit/audit.repository.ts';
 import * as repo from './auth.repository.ts';
@@ -99,7 +100,7 @@ export async function signIn(db: Db, input: SignInInput, meta: RequestMeta, prev
   let totpStep: number | null = null;
   if (user.totp_enabled && user.totp_secret) {
     if (!input.totpCode) throw new Problem('TOTP_REQUIRED');
-    totpStep = acceptedTotpStep(totpFor(email, user.totp_secret), input.totpCode, user.totp_last_step);
+    totpStep = acceptedTotpStep(totpFor(email, await decryptText(db, user.practice_id, user.totp_secret)), input.totpCode, user.totp_last_step);
     if (totpStep === null) return fail('wrong_totp', 'TOTP_INVALID');
   }
 
@@ -181,7 +182,8 @@ export function describeMe(auth: AuthContext) {
 export async function startTotpEnrollment(db: Db, auth: AuthContext, meta: RequestMeta) {
   const secret = new OTPAuth.Secret({ size: 20 }).base32;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ totp_secret: secret, totp_enabled: false })
+    // The shared secret is a credential: stored encrypted like the narrative fields (HIPAA 45 CFR 164.312(a)(2)(iv)).
+    await trx.updateTable('users').set({ totp_secret: await encryptText(trx, auth.practice.id, secret), totp_enabled: false })
       .where('practice_id', '=', auth.practice.id).where('id', '=', auth.user.id).execute();
     await appendAuditEvent(trx, {
       practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'auth.totp.start',
@@ -194,7 +196,7 @@ export async function startTotpEnrollment(db: Db, auth: AuthContext, meta: Reque
 export async function confirmTotpEnrollment(db: Db, auth: AuthContext, code: string, meta: RequestMeta) {
   const user = await repo.findUser(db, auth.practice.id, auth.user.id);
   if (!user?.totp_secret) throw new Problem('TOTP_NOT_STARTED');
-  const step = acceptedTotpStep(totpFor(user.email, user.totp_secret), code, user.totp_last_step);
+  const step = acceptedTotpStep(totpFor(user.email, await decryptText(db, user.practice_id, user.totp_secret)), code, user.totp_last_step);
   await db.transaction().execute(async (trx) => {
     if (step !== null) {
       await trx.updateTable('users').set({ totp_enabled: true, totp_last_step: step })

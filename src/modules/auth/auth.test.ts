@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { Browser, createTestApp } from '../../../test/support/app.ts';
 import { createPractice, FIXTURE_PASSWORD } from '../../../test/support/fixtures.ts';
+import { isEncrypted } from '../../server/field-crypto.ts';
 import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, sha256 } from './auth.service.ts';
 
 describe('signing in and out', async () => {
@@ -123,6 +124,10 @@ describe('the second factor', async () => {
     await browser.signIn(person.email, FIXTURE_PASSWORD);
     const { secret } = (await browser.post('/api/me/totp')).json();
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+    // The shared secret is kept encrypted: the database holds ciphertext, never the secret itself.
+    const stored = await db.selectFrom('users').select('totp_secret').where('id', '=', person.id).executeTakeFirstOrThrow();
+    expect(isEncrypted(stored.totp_secret ?? '')).toBe(true);
+    expect(stored.totp_secret).not.toContain(secret);
     expect((await browser.post('/api/me/totp/confirm', { code: '000000' === totp.generate() ? '111111' : '000000' })).json().code).toBe('TOTP_INVALID');
     expect((await browser.post('/api/me/totp/confirm', { code: totp.generate() })).statusCode).toBe(204);
 

@@ -1,20 +1,41 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
+import { decryptOptional, encryptOptional } from '../../server/field-crypto.ts';
 import type { Channel } from '../clients/clients.table.ts';
 import type { Insertable, Updateable } from 'kysely';
 import type { Message, MessageStatus, MessageTable, MessagingSettings, MessagingSettingsTable } from './messaging.table.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function findSettings(db: Db, practiceId: string): Promise<MessagingSettings | undefined> {
-  return db.selectFrom('messaging_settings').selectAll().where('practice_id', '=', practiceId).executeTakeFirst();
+/**
+ * The practice's messaging settings, its SMTP password and Twilio auth token opened.
+ * Both are credentials to the practice's accounts: encrypted at rest with the practice's
+ * data key (HIPAA 45 CFR 164.312(a)(2)(iv)); rows written before that read as they are.
+ */
+export async function findSettings(db: Db, practiceId: string): Promise<MessagingSettings | undefined> {
+  const row = await db.selectFrom('messaging_settings').selectAll().where('practice_id', '=', practiceId).executeTakeFirst();
+  return row && openSecrets(db, row);
 }
 
 export async function saveSettings(db: Db, row: Insertable<MessagingSettingsTable> & { practice_id: string }): Promise<MessagingSettings> {
-  const { practice_id: _practiceId, ...changes } = row;
-  return db.insertInto('messaging_settings').values(row)
+  const sealed = {
+    ...row,
+    smtp_password: await encryptOptional(db, row.practice_id, row.smtp_password ?? null),
+    twilio_auth_token: await encryptOptional(db, row.practice_id, row.twilio_auth_token ?? null),
+  };
+  const { practice_id: _practiceId, ...changes } = sealed;
+  const saved = await db.insertInto('messaging_settings').values(sealed)
     .onConflict((oc) => oc.column('practice_id').doUpdateSet(changes))
     .returningAll().executeTakeFirstOrThrow();
+  return openSecrets(db, saved);
+}
+
+async function openSecrets(db: Db, row: MessagingSettings): Promise<MessagingSettings> {
+  return {
+    ...row,
+    smtp_password: await decryptOptional(db, row.practice_id, row.smtp_password),
+    twilio_auth_token: await decryptOptional(db, row.practice_id, row.twilio_auth_token),
+  };
 }
 
 export function findPractice(db: Db, practiceId: string) {
@@ -91,10 +112,11 @@ export function listClientMessages(db: Db, practiceId: string, clientId: string,
     .orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
 }
 
-export function listOutbox(db: Db, practiceId: string, limit: number): Promise<(Message & { client_name: string })[]> {
+export function listOutbox(db: Db, practiceId: string, limit: number): Promise<(Message & { client_name: string | null })[]> {
   return db.selectFrom('messages as m')
-    .innerJoin('clients as c', (j) => j.onRef('c.practice_id', '=', 'm.practice_id').onRef('c.id', '=', 'm.client_id'))
-    .selectAll('m').select(sql<string>`coalesce(c.preferred_name, c.legal_name)`.as('client_name'))
+    // A text back to a caller has no client (purpose 'call_back').
+    .leftJoin('clients as c', (j) => j.onRef('c.practice_id', '=', 'm.practice_id').onRef('c.id', '=', 'm.client_id'))
+    .selectAll('m').select(sql<string | null>`coalesce(c.preferred_name, c.legal_name)`.as('client_name'))
     .where('m.practice_id', '=', practiceId).orderBy('m.created_at', 'desc').orderBy('m.id').limit(limit).execute();
 }
 
@@ -112,4 +134,14 @@ export function lockQueuedMessages(trx: Transaction<Database>, practiceId: strin
 export async function setMessagesStatus(trx: Db, practiceId: string, ids: string[], status: MessageStatus, at: Date): Promise<void> {
   if (ids.length === 0) return;
   await trx.updateTable('messages').set({ status, status_at: at }).where('practice_id', '=', practiceId).where('id', 'in', ids).execute();
+}
+
+/**
+ * Whether a number's last STOP or START to this practice was STOP: a text back to a caller
+ * (who need not be a client) is not sent to a number that opted out (CTIA Messaging Principles).
+ */
+export async function numberOptedOut(db: Db, practiceId: string, phone: string): Promise<boolean> {
+  const last = await db.selectFrom('inbound_messages').select('action').where('practice_id', '=', practiceId).where('from_address', '=', phone)
+    .where('action', '!=', 'none').orderBy('received_at', 'desc').limit(1).executeTakeFirst();
+  return last?.action === 'opt_out';
 }

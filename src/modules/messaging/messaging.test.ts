@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, signedIn } from '../../../test/support/app.ts';
 import { createClient, createPractice, type FixturePractice } from '../../../test/support/fixtures.ts';
 import type { Clock } from '../paging/paging.service.ts';
+import { decryptText, isEncrypted } from '../../server/field-crypto.ts';
 import { queueMessage, sendQueuedMessage } from './outbox.ts';
 import { freePort, smtpTestServer, twilioTestServer } from '../../../test/support/messaging-servers.ts';
 
@@ -67,7 +68,12 @@ describe('messages to clients', async () => {
       expect(JSON.stringify(view)).not.toContain('synthetic-smtp-password');
       expect(JSON.stringify(view)).not.toContain(TWILIO_TOKEN);
       const row = await db.selectFrom('messaging_settings').select(['smtp_password', 'twilio_auth_token']).where('practice_id', '=', practice.practiceId).executeTakeFirstOrThrow();
-      expect(row).toEqual({ smtp_password: 'synthetic-smtp-password', twilio_auth_token: TWILIO_TOKEN });
+      // Credentials are ciphertext at rest and open with the practice's data key.
+      expect(isEncrypted(row.smtp_password ?? '') && isEncrypted(row.twilio_auth_token ?? '')).toBe(true);
+      expect(JSON.stringify(row)).not.toContain('synthetic-smtp-password');
+      expect(JSON.stringify(row)).not.toContain(TWILIO_TOKEN);
+      expect(await decryptText(db, practice.practiceId, row.smtp_password!)).toBe('synthetic-smtp-password');
+      expect(await decryptText(db, practice.practiceId, row.twilio_auth_token!)).toBe(TWILIO_TOKEN);
       const audit = await db.selectFrom('audit_events').select('detail').where('practice_id', '=', practice.practiceId).where('action', '=', 'messaging.settings.manage').execute();
       expect(JSON.stringify(audit)).not.toContain('synthetic-smtp-password');
       // back to no SMTP authentication (the test server offers none)

@@ -46,6 +46,10 @@ export function FollowUpPage() {
   const status = statusLabel(followUp);
   const active = isActive(followUp);
   const mayAct = can(me, 'follow_up.attempt');
+  const messageFirst = followUp.channel === 'text' || followUp.channel === 'email';
+  const checkIn = (
+    <Panel title="Send a check-in"><CheckInForm followUp={followUp} onSent={(f, held) => changed(f, held ? 'Check-in queued; it goes after quiet hours.' : 'Check-in queued to send.')} /></Panel>
+  );
   return (
     <>
       <div className="page-head">
@@ -64,6 +68,9 @@ export function FollowUpPage() {
       {followUp.note && <p>{followUp.status === 'cancelled' ? 'Reason' : 'Note'}: {followUp.note}</p>}
       <p role="status" className="saved-status">{saved}</p>
 
+      {/* The usual next step first: a check-in on the channel the client agreed to (a call or a visit is logged as an attempt). */}
+      {active && mayAct && messageFirst && checkIn}
+
       <section className="panel" aria-labelledby="attempts-heading">
         <h2 id="attempts-heading">Attempts</h2>
         {followUp.attemptLog.length === 0 ? <p className="muted">No attempts yet.</p> : (
@@ -81,7 +88,7 @@ export function FollowUpPage() {
 
       {active && mayAct && (
         <>
-          <Panel title="Send a check-in"><CheckInForm followUp={followUp} onSent={(f, held) => changed(f, held ? 'Check-in queued; it goes after quiet hours.' : 'Check-in queued to send.')} /></Panel>
+          {!messageFirst && checkIn}
           <Panel title="Mark done"><DoneForm followUp={followUp} onDone={() => { setSaved('Marked done.'); void load(); }} /></Panel>
           <Panel title="New due time"><RescheduleForm followUp={followUp} onSaved={(f) => changed(f, 'Due time changed; the reminder moves with it.')} /></Panel>
         </>
