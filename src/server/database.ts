@@ -24,6 +24,9 @@ import type { BreakGlassGrantTable } from '../modules/break-glass/break-glass.ta
 import type { AccountingRequestTable } from '../modules/disclosures/disclosures.table.ts';
 import type { IncidentReportAddendumTable, IncidentReportTable } from '../modules/reports/reports.table.ts';
 import type { RetentionSettingsTable } from '../modules/exports/exports.table.ts';
+import type {
+  CallEventTable, CallGateSettingsTable, PracticeCallGateSettingsTable, SessionAlertTable,
+} from '../modules/call-gate/call-gate.table.ts';
 
 export interface Database {
   practices: PracticeTable;
@@ -77,6 +80,10 @@ export interface Database {
   incident_reports: IncidentReportTable;
   incident_report_addenda: IncidentReportAddendumTable;
   retention_settings: RetentionSettingsTable;
+  call_gate_settings: CallGateSettingsTable;
+  practice_call_gate_settings: PracticeCallGateSettingsTable;
+  session_alerts: SessionAlertTable;
+  call_events: CallEventTable;
 }
 
 export type Db = Kysely<Database>;
@@ -89,7 +96,11 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 export function createDatabase(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
   // A dropped connection (PostgreSQL restarting) must not crash the server; the pool reconnects.
+  // The pool listens for errors only on idle clients: one lost while checked out (a transaction
+  // waiting between statements) would emit an unhandled 'error' and end the process. Its next
+  // statement fails instead (503 to the caller), and the pool discards it on release.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

@@ -15,6 +15,12 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
 
 /** PostgreSQL or network failures that mean "the database is not reachable right now". */
 const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+/** node-postgres reports a connection lost mid-request, or none to be had, without a code. */
+const UNAVAILABLE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed and is not queryable)/;
+
+function databaseUnreachable(e: { code?: string; message?: string }): boolean {
+  return (!!e.code && UNAVAILABLE.has(e.code)) || UNAVAILABLE_MESSAGE.test(e.message ?? '');
+}
 
 export function sendProblem(reply: FastifyReply, problem: Problem) {
   for (const [name, value] of Object.entries(problem.headers)) reply.header(name, value);
@@ -33,7 +39,7 @@ export function toProblem(err: unknown): Problem | null {
     return new Problem('VALIDATION_FAILED', errors.map((x) => `${x.path}: ${x.message}`).join('; '), { errors });
   }
   if (e.code && FASTIFY_CODES[e.code]) return new Problem(FASTIFY_CODES[e.code]!, e.message);
-  if (e.code && UNAVAILABLE.has(e.code)) return new Problem('SERVICE_UNAVAILABLE', 'The database is not reachable. Try again in a moment.');
+  if (databaseUnreachable(e)) return new Problem('SERVICE_UNAVAILABLE', 'The database is not reachable. Try again in a moment.');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new Problem('VALIDATION_FAILED', e.message);
   }
