@@ -1,28 +1,30 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { createDatabase, migrate } from '../server/database.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../server/embedded-postgres.ts';
+import { openEmbeddedPostgres, type EmbeddedDatabase } from '../server/embedded-postgres.ts';
 import { verifyAllChains } from '../modules/audit/audit.service.ts';
-import { currentMasterKeyId, loadMasterKeys, rewrapDataKeys, rotateKeyFile } from '../server/field-crypto.ts';
+import { currentMasterKeyId, loadMasterKeys, rewrapDataKeys, rotateKeyFile, wrapsOf } from '../server/field-crypto.ts';
 
 const USAGE = `Usage: holdspace <command>
 
 Commands:
   migrate          apply pending database migrations
   audit verify     check every practice's audit chain; names the first broken event
-  keys rotate      re-wrap every data key under the new master key (HOLDSPACE_MASTER_KEY),
-                   reading with HOLDSPACE_MASTER_KEY_PREVIOUS; servers keep running.
+  keys rotate      re-wrap every data key under the new master key (HOLDSPACE_MASTER_KEY) alone,
+                   reading with HOLDSPACE_MASTER_KEY_PREVIOUS; servers keep running (run it
+                   once every server has both keys).
                    Without HOLDSPACE_MASTER_KEY: makes a new key in the data folder's
                    master-key.json (the old one kept as "previous") and re-wraps under it
   keys status      which master key wraps how many data keys
 
-The database is DATABASE_URL, or the embedded one in HOLDSPACE_DATA_DIR (default ./data)
-when Holdspace itself is not running on that folder.`;
+The database is DATABASE_URL, or the embedded one in HOLDSPACE_DATA_DIR (default ./data):
+the running server's when Holdspace runs on that folder, otherwise started for the command.`;
 
 async function withDatabase<T>(work: (db: ReturnType<typeof createDatabase>['db']) => Promise<T>): Promise<T> {
   const config = loadConfig();
   let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.dataDir);
+  // Beside a running server the command shares its embedded PostgreSQL (keys rotate runs live).
+  if (!config.databaseUrl) embedded = await openEmbeddedPostgres(config.dataDir);
   const { db } = createDatabase(config.databaseUrl ?? embedded!.url, 2);
   try {
     return await work(db);
@@ -70,10 +72,20 @@ async function run(argv: string[]): Promise<number> {
       return withDatabase(async (db) => {
         const config = loadConfig();
         await loadMasterKeys({ masterKey: config.masterKey, previousMasterKey: config.previousMasterKey, dataDir: config.dataDir });
-        const rows = await db.selectFrom('data_keys').select(['master_key_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('master_key_id').execute();
-        console.log(`current master key: ${currentMasterKeyId()}`);
-        for (const r of rows) console.log(`${r.master_key_id === currentMasterKeyId() ? 'current ' : 'OTHER   '} ${r.master_key_id}: ${Number(r.n)} data key(s)`);
-        return rows.every((r) => r.master_key_id === currentMasterKeyId()) ? 0 : 1;
+        const current = currentMasterKeyId();
+        const rows = await db.selectFrom('data_keys').select(['master_key_id', 'wrapped_key']).execute();
+        const under = new Map<string, number>();
+        const alsoUnder = new Map<string, number>();
+        for (const row of rows) {
+          under.set(row.master_key_id, (under.get(row.master_key_id) ?? 0) + 1);
+          for (const id of [...wrapsOf(row).keys()].slice(1)) alsoUnder.set(id, (alsoUnder.get(id) ?? 0) + 1);
+        }
+        console.log(`current master key: ${current}`);
+        for (const [id, n] of under) console.log(`${id === current ? 'current ' : 'OTHER   '} ${id}: ${n} data key(s)`);
+        for (const [id, n] of alsoUnder) {
+          console.log(`also     ${id}: ${n} data key(s) made during a rotation also wrapped under it; run \`holdspace keys rotate\` once no server has that key`);
+        }
+        return [...under.keys()].every((id) => id === current) && alsoUnder.size === 0 ? 0 : 1;
       });
     default:
       console.log(USAGE);

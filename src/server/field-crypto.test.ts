@@ -8,7 +8,7 @@ import { createClient, createPractice } from '../../test/support/fixtures.ts';
 import { emptySafetyPlan } from '../domain/safety-plan.ts';
 import {
   clearDataKeyCache, currentMasterKeyId, decryptText, encryptText, FieldCryptoError, isEncrypted, loadMasterKeys, masterKeyId,
-  rewrapDataKeys, rotateKeyFile, useMasterKeys,
+  rewrapDataKeys, rotateKeyFile, useMasterKeys, wrapsOf,
 } from './field-crypto.ts';
 
 const newKey = () => randomBytes(32).toString('base64');
@@ -84,6 +84,57 @@ describe('encryption at rest of narrative fields', async () => {
     expect(note.json().body).toBe(SECRET_NOTE);
     // The field ciphertext itself did not change: only the data key was re-wrapped.
     expect((await rewrapDataKeys(db)).rewrapped).toBe(0);
+  });
+
+  it('rolling restart: a practice\'s first data key made by a server with the new key is read by one still on the old key', async () => {
+    const oldKey = masterKey;
+    const nextKey = newKey();
+    const [oldId, nextId] = [oldKey, nextKey].map((k) => masterKeyId(Buffer.from(k, 'base64')));
+    // Each "server" is this process with that server's keys and a cold data key cache.
+    const onOldServer = () => { useMasterKeys({ current: oldKey }); clearDataKeyCache(); };
+    const onSwitchedServer = () => { useMasterKeys({ current: nextKey, previous: oldKey }); clearDataKeyCache(); };
+    const onNewOnlyServer = () => { useMasterKeys({ current: nextKey }); clearDataKeyCache(); };
+    try {
+      onSwitchedServer();
+      const first = await createPractice(db, 'First key on the new server');
+      const fromSwitched = await encryptText(db, first.practiceId, 'Written on a server with the new key');
+      const row = await db.selectFrom('data_keys').select(['master_key_id', 'wrapped_key']).where('practice_id', '=', first.practiceId).executeTakeFirstOrThrow();
+      expect(row.master_key_id).toBe(nextId);
+      expect([...wrapsOf(row).keys()]).toEqual([nextId, oldId]);
+
+      onOldServer();
+      expect(await decryptText(db, first.practiceId, fromSwitched)).toBe('Written on a server with the new key');
+      expect((await readThroughApi()).note.json().body).toBe(SECRET_NOTE); // and its own practices' keys, as before
+      const second = await createPractice(db, 'First key on the old server');
+      const fromOld = await encryptText(db, second.practiceId, 'Written on a server with the old key');
+
+      onSwitchedServer();
+      expect(await decryptText(db, second.practiceId, fromOld)).toBe('Written on a server with the old key');
+      expect(await decryptText(db, first.practiceId, fromSwitched)).toBe('Written on a server with the new key');
+      expect((await readThroughApi()).note.json().body).toBe(SECRET_NOTE);
+
+      // A server with neither key names the key ids the data key is wrapped under.
+      useMasterKeys({ current: newKey() });
+      clearDataKeyCache();
+      await expect(decryptText(db, first.practiceId, fromSwitched)).rejects.toThrow(`wrapped by master key ${nextId} or ${oldId}, which this server does not have`);
+
+      // Every server has both keys: `keys rotate` leaves each data key under the new key alone.
+      onSwitchedServer();
+      await rewrapDataKeys(db);
+      const rows = await db.selectFrom('data_keys').select(['master_key_id', 'wrapped_key']).execute();
+      expect(rows.every((r) => r.master_key_id === nextId && wrapsOf(r).size === 1)).toBe(true);
+      onNewOnlyServer();
+      expect(await decryptText(db, first.practiceId, fromSwitched)).toBe('Written on a server with the new key');
+      expect(await decryptText(db, second.practiceId, fromOld)).toBe('Written on a server with the old key');
+      expect((await readThroughApi()).note.json().body).toBe(SECRET_NOTE);
+      // The old key alone no longer opens anything.
+      onOldServer();
+      await expect(decryptText(db, first.practiceId, fromSwitched)).rejects.toThrow(`wrapped by master key ${nextId}, which this server does not have`);
+    } finally {
+      masterKey = nextKey;
+      useMasterKeys({ current: masterKey });
+      clearDataKeyCache();
+    }
   });
 
   it('a wrong master key fails loudly, never returning garbage', async () => {

@@ -16,8 +16,17 @@ import type { Database } from './database.ts';
  * - Rotating the master key re-wraps the data keys only (`holdspace keys rotate`); the
  *   ciphertext of every field stays as it is. During the switch the app unwraps a data key
  *   with whichever configured master key wrapped it (data_keys.master_key_id).
+ * - Rolling restart: while servers move to the new key one by one, some still have only
+ *   the old one. A server given both (HOLDSPACE_MASTER_KEY_PREVIOUS set) therefore wraps a
+ *   data key it creates under both, so a server still on the old key reads it too;
+ *   `keys rotate` later leaves each key under the current master key alone. A server that
+ *   holds none of a data key's master keys names the key ids it lacks. (The zero-setup
+ *   key file serves one server, which re-reads the file when it meets a key id it lacks.)
  *
- * Stored form: "hsenc:v1:<dataKeyId>:<iv>:<tag>:<ciphertext>" (base64url parts).
+ * Wrapped form (data_keys.wrapped_key): "<iv>.<tag>.<ct>" under master_key_id, then for
+ * each further master key ";<masterKeyId>=<iv>.<tag>.<ct>" (base64url parts).
+ *
+ * A field's stored form: "hsenc:v1:<dataKeyId>:<iv>:<tag>:<ciphertext>" (base64url parts).
  */
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
@@ -173,31 +182,57 @@ export function unwrapDataKey(master: Buffer, practiceId: string, dataKeyId: str
   }
 }
 
-/** The master key (current or previous) with this id, re-reading the key file once if it was rotated under a running server. */
-async function masterById(id: string): Promise<MasterKey | null> {
+/** A data key's wraps, by the id of the master key under which each was made. */
+export function wrapsOf(row: { wrapped_key: string; master_key_id: string }): Map<string, string> {
+  const [primary, ...others] = row.wrapped_key.split(';');
+  const wraps = new Map([[row.master_key_id, primary!]]);
+  for (const other of others) {
+    const at = other.indexOf('=');
+    if (at > 0) wraps.set(other.slice(0, at), other.slice(at + 1));
+  }
+  return wraps;
+}
+
+/** The stored form of a new data key: under the current master key, and under the previous one while a rotation is under way. */
+function wrapForStorage(r: Keyring, practiceId: string, dataKeyId: string, key: Buffer): { wrapped_key: string; master_key_id: string } {
+  const wrapped = wrapDataKey(r.current.key, practiceId, dataKeyId, key);
+  // The key file serves one server, which re-reads it: nobody is left on the old key there.
+  const alsoPrevious = r.previous && r.source !== 'file' ? `;${r.previous.id}=${wrapDataKey(r.previous.key, practiceId, dataKeyId, key)}` : '';
+  return { wrapped_key: wrapped + alsoPrevious, master_key_id: r.current.id };
+}
+
+/** Zero setup: `keys rotate` may have replaced the key file under this running server; read it again. */
+async function reloadKeyFile(): Promise<boolean> {
   const r = ring();
-  const found = [r.current, r.previous].find((k) => k?.id === id);
-  if (found) return found;
-  if (r.source === 'file' && r.file) {
-    const keys = await readKeyFile(r.file);
-    if (keys) {
-      useMasterKeys(keys, 'file', r.file);
-      return [keyring!.current, keyring!.previous].find((k) => k?.id === id) ?? null;
-    }
+  if (r.source !== 'file' || !r.file) return false;
+  const keys = await readKeyFile(r.file);
+  if (keys) useMasterKeys(keys, 'file', r.file);
+  return keys !== null;
+}
+
+/** A master key of this server that wrapped the data key (current first), and its wrap. */
+function findUnwrapper(wraps: Map<string, string>): { master: MasterKey; wrapped: string } | null {
+  const r = ring();
+  for (const master of [r.current, r.previous]) {
+    const wrapped = master && wraps.get(master.id);
+    if (master && wrapped) return { master, wrapped };
   }
   return null;
 }
 
 async function unwrapRow(row: { practice_id: string; id: string; wrapped_key: string; master_key_id: string }): Promise<Buffer> {
-  const master = await masterById(row.master_key_id);
-  if (!master) {
+  const wraps = wrapsOf(row);
+  let found = findUnwrapper(wraps);
+  if (!found && (await reloadKeyFile())) found = findUnwrapper(wraps);
+  if (!found) {
+    const r = ring();
     throw new FieldCryptoError(
-      `Data key ${row.id} is wrapped by master key ${row.master_key_id}, which this server does not have ` +
-        `(current ${ring().current.id}${ring().previous ? `, previous ${ring().previous!.id}` : ''}). ` +
+      `Data key ${row.id} is wrapped by master key ${[...wraps.keys()].join(' or ')}, which this server does not have ` +
+        `(current ${r.current.id}${r.previous ? `, previous ${r.previous.id}` : ''}). ` +
         'Set HOLDSPACE_MASTER_KEY (and HOLDSPACE_MASTER_KEY_PREVIOUS during a rotation).',
     );
   }
-  return unwrapDataKey(master.key, row.practice_id, row.id, row.wrapped_key);
+  return unwrapDataKey(found.master.key, row.practice_id, row.id, found.wrapped);
 }
 
 async function dataKeyById(db: DbOrTrx, practiceId: string, id: string): Promise<Buffer> {
@@ -224,12 +259,12 @@ async function activeDataKey(db: DbOrTrx, practiceId: string): Promise<{ id: str
     .where('practice_id', '=', practiceId).where('retired_at', 'is', null).executeTakeFirst();
   let row = await select();
   if (!row) {
-    const master = ring().current;
+    // Zero setup: wrap under the key file as it is now, not as it was when this server started.
+    await reloadKeyFile();
     const id = randomUUID();
     const key = randomBytes(32);
-    await db.insertInto('data_keys').values({
-      practice_id: practiceId, id, wrapped_key: wrapDataKey(master.key, practiceId, id, key), master_key_id: master.id,
-    }).onConflict((oc) => oc.column('practice_id').where('retired_at', 'is', null).doNothing()).execute();
+    await db.insertInto('data_keys').values({ practice_id: practiceId, id, ...wrapForStorage(ring(), practiceId, id, key) })
+      .onConflict((oc) => oc.column('practice_id').where('retired_at', 'is', null).doNothing()).execute();
     row = await select();
     if (!row) throw new FieldCryptoError('The practice data key could not be created.');
   }
@@ -267,22 +302,25 @@ export async function decryptOptional(db: DbOrTrx, practiceId: string, stored: s
 }
 
 /**
- * Re-wraps every data key not yet under the current master key, one key per short
+ * Re-wraps every data key not solely under the current master key, one key per short
  * transaction (the row is locked only while it is re-wrapped), so servers keep running.
- * Unwraps with the previous or the current master key, whichever wrapped it.
+ * Unwraps with the previous or the current master key, whichever wrapped it; the wrap
+ * under the previous key that servers add during the switch is dropped, so run this
+ * once every server has the new key (and again after the last one dropped the old).
  */
 export async function rewrapDataKeys(db: Kysely<Database>, log: (line: string) => void = () => {}): Promise<{ rewrapped: number; alreadyCurrent: number }> {
   const current = ring().current;
   let rewrapped = 0;
   for (;;) {
     const batch = await db.selectFrom('data_keys').select(['practice_id', 'id'])
-      .where('master_key_id', '<>', current.id).orderBy('created_at').limit(50).execute();
+      .where((eb) => eb.or([eb('master_key_id', '<>', current.id), eb('wrapped_key', 'like', '%;%')]))
+      .orderBy('created_at').limit(50).execute();
     if (batch.length === 0) break;
     for (const { practice_id, id } of batch) {
       await db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('data_keys').select(['practice_id', 'id', 'wrapped_key', 'master_key_id'])
           .where('practice_id', '=', practice_id).where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-        if (row.master_key_id === current.id) return;
+        if (row.master_key_id === current.id && !row.wrapped_key.includes(';')) return;
         const key = await unwrapRow(row);
         await trx.updateTable('data_keys')
           .set({ wrapped_key: wrapDataKey(current.key, practice_id, id, key), master_key_id: current.id })
@@ -300,7 +338,7 @@ export async function rewrapDataKeys(db: Kysely<Database>, log: (line: string) =
 export interface DataKeyTable {
   practice_id: string;
   id: string;
-  /** "<iv>.<tag>.<ct>" (base64url): the data key under the master key `master_key_id`. */
+  /** "<iv>.<tag>.<ct>" (base64url): the data key under the master key `master_key_id`; during a rotation ";<masterKeyId>=<iv>.<tag>.<ct>" follows for the previous one. */
   wrapped_key: string;
   master_key_id: string;
   created_at: import('kysely').ColumnType<Date, Date | undefined, never>;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 
 /**
@@ -5,16 +6,24 @@ import PDFDocument from 'pdfkit';
  * report): US Letter, the practice's name at the top of every page, "Page n of m" at the
  * foot, type no smaller than 9 pt for notes and 11 pt for text.
  *
- * Fonts: the 14 standard PDF fonts (Helvetica), which need nothing installed; they draw
- * Windows-1252 only, so other letters go through `pdfText` (accents dropped where that
- * leaves a letter, "?" otherwise). No font file ships with our npm dependencies, and the
- * app must not depend on fonts of the machine it runs on.
+ * Fonts: DejaVu Sans (regular, bold, oblique), shipped in assets/fonts with its licence,
+ * so names in any Latin, Greek or Cyrillic script print as written (Zoë Nguyễn, Анна);
+ * pdfkit embeds only the glyphs a document uses. The app never depends on the fonts of the
+ * machine it runs on. Letters DejaVu Sans lacks (CJK, Devanagari …) go through `pdfText`:
+ * accents dropped where that leaves a letter, "?" otherwise, never an empty box.
  */
 export const MARGIN = 56;
 const HEADER_Y = 28;
 const FOOTER_GAP = 28;
 export const INK = '#1a1a1a';
 export const MUTED = '#5a5a5a';
+
+const FACES = {
+  regular: 'DejaVuSans.ttf',
+  bold: 'DejaVuSans-Bold.ttf',
+  italic: 'DejaVuSans-Oblique.ttf',
+} as const;
+type Face = keyof typeof FACES;
 
 export interface PdfOptions {
   /** The document's title (its metadata, and what a PDF viewer shows). */
@@ -37,8 +46,10 @@ export class PdfDocument {
     this.doc = new PDFDocument({
       size: 'LETTER', margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_GAP },
       bufferPages: true, compress: options.compress ?? true,
-      info: { Title: pdfText(options.title), Author: pdfText(options.practiceName), Creator: 'Holdspace' },
+      info: { Title: options.title, Author: options.practiceName, Creator: 'Holdspace' },
     });
+    for (const [face, font] of Object.entries(fonts().faces)) this.doc.registerFont(face, font);
+    this.doc.font('regular');
     this.done = new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       this.doc.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -61,12 +72,12 @@ export class PdfDocument {
 
   title(text: string): this {
     this.doc.x = MARGIN;
-    this.doc.fillColor(INK).font('Helvetica-Bold').fontSize(22).text(pdfText(text), { width: this.width });
+    this.doc.fillColor(INK).font('bold').fontSize(22).text(pdfText(text), { width: this.width });
     return this;
   }
 
   subtitle(text: string): this {
-    this.doc.moveDown(0.2).fillColor(INK).font('Helvetica').fontSize(14).text(pdfText(text), { width: this.width });
+    this.doc.moveDown(0.2).fillColor(INK).font('regular').fontSize(14).text(pdfText(text), { width: this.width });
     return this;
   }
 
@@ -74,7 +85,7 @@ export class PdfDocument {
     this.keepTogether(90);
     this.doc.moveDown(options.gapBefore ?? 1.2);
     this.doc.x = MARGIN;
-    this.doc.fillColor(INK).font('Helvetica-Bold').fontSize(14).text(pdfText(text), { width: this.width });
+    this.doc.fillColor(INK).font('bold').fontSize(14).text(pdfText(text), { width: this.width });
     this.doc.moveDown(0.3);
     return this;
   }
@@ -82,7 +93,7 @@ export class PdfDocument {
   /** Body text (11 pt); `strong` for emphasis, `muted` for notes (9.5 pt), `italic` for prompts. */
   text(text: string, style: 'body' | 'strong' | 'muted' | 'italic' = 'body'): this {
     this.doc.x = MARGIN;
-    const font = style === 'strong' ? 'Helvetica-Bold' : style === 'italic' ? 'Helvetica-Oblique' : 'Helvetica';
+    const font: Face = style === 'strong' ? 'bold' : style === 'italic' ? 'italic' : 'regular';
     this.doc.fillColor(style === 'muted' || style === 'italic' ? MUTED : INK).font(font).fontSize(style === 'muted' || style === 'italic' ? 9.5 : 11)
       .text(pdfText(text), { width: this.width });
     return this;
@@ -91,15 +102,15 @@ export class PdfDocument {
   /** "Label: value" on one line (wrapping under itself), the label in bold. */
   field(label: string, value: string, indent = 0): this {
     this.doc.x = MARGIN + indent;
-    this.doc.fillColor(INK).font('Helvetica-Bold').fontSize(11).text(`${pdfText(label)}: `, { continued: true, width: this.width - indent })
-      .font('Helvetica').text(pdfText(value), { width: this.width - indent });
+    this.doc.fillColor(INK).font('bold').fontSize(11).text(`${pdfText(label)}: `, { continued: true, width: this.width - indent })
+      .font('regular').text(pdfText(value), { width: this.width - indent });
     this.doc.moveDown(0.15);
     return this;
   }
 
   list(items: string[]): this {
     this.doc.x = MARGIN;
-    this.doc.fillColor(INK).font('Helvetica').fontSize(11)
+    this.doc.fillColor(INK).font('regular').fontSize(11)
       .list(items.map(pdfText), { width: this.width, bulletRadius: 2, bulletIndent: 4, textIndent: 14, paragraphGap: 3 });
     return this;
   }
@@ -127,7 +138,7 @@ export class PdfDocument {
       const { top, bottom } = doc.page.margins;
       doc.page.margins.top = 0;
       doc.page.margins.bottom = 0;
-      doc.fillColor(MUTED).font('Helvetica').fontSize(9);
+      doc.fillColor(MUTED).font('regular').fontSize(9);
       doc.text(pdfText(this.options.practiceName), MARGIN, HEADER_Y, { width: this.width, lineBreak: false, ellipsis: true });
       const y = doc.page.height - MARGIN - 10;
       if (this.options.footer) {
@@ -142,14 +153,48 @@ export class PdfDocument {
   }
 }
 
-// The 14 standard PDF fonts cover Windows-1252 only: the Latin-1 block plus these.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+/** A font as fontkit parsed it; pdfkit takes one in place of a file (an object with `layout`), not in its typings. */
+type ParsedFont = PDFKit.Mixins.PDFFontSource & { hasGlyphForCodePoint(codePoint: number): boolean };
+
+let loaded: { faces: Record<Face, ParsedFont>; covers: (codePoint: number) => boolean } | undefined;
 
 /**
- * Text the standard fonts can draw: letters outside Windows-1252 lose their accents
- * where that leaves a letter (ő → o), anything else becomes "?" rather than garbage.
+ * The three faces, read and parsed once per process and shared by every document (each
+ * embeds its own subset; parsing per document made a PDF several times slower), and which
+ * letters all three can draw, so a name prints the same in a title as in the text. The
+ * files are found from this module, not the working directory.
+ */
+function fonts(): NonNullable<typeof loaded> {
+  if (loaded) return loaded;
+  const probe = new PDFDocument({ autoFirstPage: false });
+  const faces = Object.fromEntries(Object.entries(FACES).map(([face, file]) => {
+    probe.font(readFileSync(new URL(`../../assets/fonts/${file}`, import.meta.url)));
+    return [face, parsedFont(probe)];
+  })) as Record<Face, ParsedFont>;
+  const all = Object.values(faces);
+  loaded = { faces, covers: (codePoint) => all.every((font) => font.hasGlyphForCodePoint(codePoint)) };
+  return loaded;
+}
+
+/** The fontkit font of the document's current font: pdfkit keeps it as `_font.font`. */
+function parsedFont(doc: PDFKit.PDFDocument): ParsedFont {
+  const font = (doc as unknown as { _font?: { font?: Partial<ParsedFont> & { layout?: unknown } } })._font?.font;
+  if (typeof font?.hasGlyphForCodePoint !== 'function' || typeof font.layout !== 'function') {
+    throw new Error('pdfkit no longer exposes the fontkit font it embeds: update parsedFont in src/server/pdf.ts');
+  }
+  return font as ParsedFont;
+}
+
+/**
+ * Text the fonts can draw: letters DejaVu Sans lacks lose their accents where that leaves
+ * a letter it has, anything else becomes "?" rather than an empty box.
  */
 export function pdfText(text: string): string {
+  const { covers } = fonts();
+  const drawable = (ch: string) => {
+    const code = ch.codePointAt(0) ?? 0;
+    return code >= 0x20 && !(code >= 0x7f && code < 0xa0) && covers(code);
+  };
   let out = '';
   for (const ch of text.normalize('NFC')) {
     if (drawable(ch)) out += ch;
@@ -160,9 +205,4 @@ export function pdfText(text: string): string {
     }
   }
   return out;
-}
-
-function drawable(ch: string): boolean {
-  const code = ch.codePointAt(0) ?? 0;
-  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(ch);
 }

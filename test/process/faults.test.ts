@@ -79,6 +79,34 @@ async function pageLevels(db: Db, incidentIds: string[]): Promise<{ incident_id:
   return db.selectFrom('pages').select(['incident_id', 'level', 'status']).where('incident_id', 'in', incidentIds).execute();
 }
 
+/** A Server-Sent Events stream read with fetch, as the browser's EventSource would. */
+async function openLiveStream(base: string, session: Session) {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/api/live`, { headers: { cookie: session.cookie, accept: 'text/event-stream' }, signal: controller.signal });
+  expect(res.status).toBe(200);
+  const events: { event: string; data: unknown }[] = [];
+  let buffer = '';
+  const decoder = new TextDecoder();
+  void (async () => {
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event) events.push({ event, data: data ? JSON.parse(data) : null });
+        }
+      }
+    } catch {
+      // closed
+    }
+  })();
+  return { events, close: () => controller.abort() };
+}
+
 describe('kill -9 in the middle of a burst of emergency-button presses', async () => {
   const { url, db } = await createTestDatabase();
 
@@ -204,6 +232,9 @@ describe('PostgreSQL restarted under load', () => {
     ({ db } = createDatabase(url, 3));
     const { practice, clientId } = await seedPractice(db);
     const session = await signIn(base, clinicianOf(practice));
+    // The supervisor's browser is connected to the live stream all along.
+    const supervisor = await signIn(base, { email: practice.users.supervisor.email, password: FIXTURE_PASSWORD });
+    const stream = await openLiveStream(base, supervisor);
 
     interface Outcome { at: number; ids: { id: string; runId: string }; reply: Reply }
     const outcomes: Outcome[] = [];
@@ -262,6 +293,14 @@ describe('PostgreSQL restarted under load', () => {
     expect(stored).toHaveLength(outcomes.length);
     expect(new Set(stored.map((w) => w.id))).toEqual(new Set(outcomes.map((o) => o.ids.id)));
     expectEveryIncidentWhole(stored);
+
+    // The live stream stayed open: it was told to refetch when the server listened again, and pages reach it as before.
+    await waitUntil('the resync event on the open stream', () => stream.events.some((e) => e.event === 'resync'), 30_000);
+    const after = await press(base, session, clientId);
+    expect(after.reply.status).toBe(201);
+    await waitUntil('the page of a press after the outage on the open stream', () =>
+      stream.events.some((e) => e.event === 'page' && JSON.stringify(e.data).includes(after.ids.id)), 15_000);
+    stream.close();
 
     // Timers queued before the outage still fire.
     const before = outcomes.filter((o) => o.at < stopAt).map((o) => o.ids.id);
