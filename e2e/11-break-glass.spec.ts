@@ -45,6 +45,32 @@ test('break-glass: a clinician off the care team opens the record in an emergenc
   await expect(page.getByRole('status').filter({ hasText: 'Break-glass access' })).toContainText('read-only');
   await page.screenshot({ path: 'e2e/screenshots/71-break-glass-record.png' }); // the top of the page: the banner and the header
 
+  // Read-only, whole: every panel answers (no "No such client."), and nothing on the page can change the record.
+  const incidents = page.getByRole('region', { name: 'Incidents' });
+  await expect(incidents.getByRole('link').first()).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Next session' })).toContainText(/Next appointment|No appointment booked yet/);
+  await expect(page.getByRole('region', { name: 'Messages' }).getByRole('button', { name: 'Refresh messages' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Reflections' })).toContainText('Not shown during break-glass access.');
+  await expect(page.getByRole('heading', { name: 'Add emergency contact' })).toHaveCount(0);
+  await expect(page.getByText('No such client')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^(Save|Add|Change|Remove|Record|Send|Edit|Archive|Restore|Make)/ })).toHaveCount(0);
+  // No form at all, but the accounting's period (a way of reading it).
+  await expect(page.locator('form:not(.accounting-period)')).toHaveCount(0);
+  await expect(page.getByText('Jordan left after we talked about the family conflict')).toHaveCount(0); // Dr. Lin's reflection stays hers
+  await snap(page, '72-break-glass-record-read-only');
+
+  // An incident of Jordan's, from the record: its checklist and timeline, read-only.
+  await incidents.getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1, name: /Client walks out/ })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Break-glass access' })).toContainText('read-only');
+  await expect(page.getByRole('log', { name: 'Timeline' }).getByRole('listitem').first()).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Add a note' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^(Close|Mark done|Ask for help|Page|Complete|Skip|Save|Add)/ })).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveCount(0);
+  await snap(page, '73-break-glass-incident');
+  await page.getByRole('link', { name: "Back to the client's record" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /Jordan Reyes/ })).toBeVisible();
+
   // Dr. Lin is told at once (live and in her notifications).
   await expect.poll(async () => (await her.get<{ notifications: Notification[] }>('/api/notifications')).notifications
     .filter((n) => n.kind === 'break_glass' && n.clientId === jordanId).length).toBe(toldBefore + 1);

@@ -97,7 +97,8 @@ export const permissions = {
   'incident.open': CARE_TEAM,
   'incident.act': CARE_TEAM,
   // Whoever was paged may see the incident and add notes, to help (the page is how they were asked).
-  'incident.read': [...CARE_TEAM, ['isPagedResponder']],
+  // Break-glass reads the client's incidents too: read-only, no notes, no steps (src/modules/break-glass/break-glass-access.ts).
+  'incident.read': [...CARE_TEAM, ['isPagedResponder'], ...BREAK_GLASS_READ],
   'incident.note': [...CARE_TEAM, ['isPagedResponder']],
   'incidents.list': [['isSignedIn']],
   'pages.acknowledge': [['isPagedResponder']],
@@ -118,7 +119,8 @@ export const permissions = {
   'messaging.settings.manage': [['isAdmin']],
   // The development transport's sent messages (no clinical detail in any template).
   'outbox.read': [['isAdmin']],
-  'client.messages.read': CARE_TEAM,
+  // Break-glass: the messages exchanged with the client, read-only (who last reached them, and how).
+  'client.messages.read': [...CARE_TEAM, ...BREAK_GLASS_READ],
   'client.message.send': CARE_TEAM,
   'client.caring_contacts.manage': CARE_TEAM,
   'client.agenda.manage': CARE_TEAM,
@@ -139,13 +141,21 @@ export const permissions = {
   'accounting_requests.list': [['isAdmin']],
   // The incident report (issue 6): drafted and amended (addenda) by the care team, signed by an
   // assigned clinician, reviewed, co-signed and closed by a supervisor of the clinician who signed.
-  'incident.report.read': CARE_TEAM,
+  'incident.report.read': [...CARE_TEAM, ...BREAK_GLASS_READ],
   'incident.report.write': CARE_TEAM,
   'incident.report.sign': [['isClinician', 'isAssignedClinician']],
   'incident.report.cosign': [['isSupervisor', 'isSupervisorOfSigner']],
   'reports.review_queue': [['isSupervisor']],
   // Emergency access to a client's record outside one's care team: any clinician, with a reason.
   'client.break_glass': [['isClinician']],
+  // The urgent-call gate (issue 7): a clinician's own line, list and record of calls; the practice's
+  // numbers and rules. The alerts of a session are its clinician's (ownerUserId); the front desk
+  // and administrators raise one for something urgent at the door or on the phone.
+  'call_gate.own': [['isClinician']],
+  'call_gate.practice': [['isAdmin']],
+  'session.alerts.read': [['isClinician', 'isSelf']],
+  'session.alert.decide': [['isClinician', 'isSelf']],
+  'session.alert.raise': [['isFrontDesk'], ['isAdmin']],
 } as const satisfies Record<string, readonly (readonly ConditionName[])[]>;
 
 export type Action = keyof typeof permissions;

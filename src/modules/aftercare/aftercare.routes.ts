@@ -101,7 +101,7 @@ export const aftercareRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (
   });
 
   app.get('/api/clients/:clientId/agenda', {
-    config: { action: 'client.agenda.manage' },
+    config: { action: 'client.read' },
     schema: {
       tags: ['aftercare'], summary: "The next session's agenda (open items, then recently discussed), the next appointment, and any next-session window with nothing booked",
       params: clientParams,

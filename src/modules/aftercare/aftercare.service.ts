@@ -109,7 +109,8 @@ export interface ClientAgenda {
 /** Open items first (oldest first), then the last 20 discussed; with the next appointment and any next-session window unmet. */
 export async function readAgenda(db: Db, auth: AuthContext, clientId: string, ip: string | null): Promise<ClientAgenda> {
   const practiceId = auth.practice.id;
-  await authorizeClient(db, auth, clientId, 'client.agenda.manage', ip);
+  // Reading it is client.read: a break-glass reader sees when the client is next seen (audited as a break-glass read).
+  await authorizeClient(db, auth, clientId, 'client.read', ip, { type: 'agenda', id: clientId });
   const [open, discussed, next, warnings] = await Promise.all([
     db.selectFrom('agenda_items').selectAll().where('practice_id', '=', practiceId).where('client_id', '=', clientId)
       .where('discussed_at', 'is', null).orderBy('created_at').orderBy('id').execute(),

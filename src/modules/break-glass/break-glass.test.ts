@@ -150,3 +150,139 @@ describe('break-glass: emergency access outside the care team', async () => {
       .where('action', '=', 'client.break_glass.read').orderBy('seq').execute();
   }
 });
+
+describe("break-glass beyond the record: the client's incidents, reports and follow-ups, read-only", async () => {
+  const { app, db } = await createTestApp();
+  const practice = await createPractice(db);
+  const client = await createClient(db, practice, { name: 'Avery Quinn' });
+  const team = await signedIn(app, practice.users.clinician);
+
+  // The care team's record of a walkout: an incident with a signed report, a follow-up, a reflection.
+  const incidentId = randomUUID();
+  const runId = randomUUID();
+  expect((await team.post('/api/incidents', { id: incidentId, runId, clientId: client.id, protocolKey: 'client-walks-out' })).statusCode).toBe(201);
+  expect((await team.post(`/api/incidents/${incidentId}/notes`, { text: 'Avery left mid-session; called twice.' })).statusCode).toBe(201);
+  expect((await team.put(`/api/incidents/${incidentId}/report`, {
+    basedOnVersion: 0, whatHappened: 'Avery walked out of the session.', riskLevel: 'low', riskJustification: 'No plan or intent stated.', mitigationPlan: 'Call back tonight.',
+  })).statusCode).toBe(200);
+  expect((await team.post(`/api/incidents/${incidentId}/report/sign`, { version: 1 })).statusCode).toBe(200);
+  const followUpId = randomUUID();
+  expect((await team.post(`/api/clients/${client.id}/follow-ups`, { id: followUpId, title: 'Call Avery back', dueAt: '2031-03-04T23:00:00Z' })).statusCode).toBe(201);
+  const reflectionId = randomUUID();
+  expect((await team.post(`/api/clients/${client.id}/reflections`, { id: reflectionId, body: 'My own unease after the session.' })).statusCode).toBe(201);
+
+  const onCall = await addClinician(db, practice, 'Dr. Sam Iyer');
+  const reader = await signedIn(app, onCall);
+  const reads = [
+    ['incident', `/api/incidents/${incidentId}`],
+    ['incident_report', `/api/incidents/${incidentId}/report`],
+    ['incident_report', `/api/incidents/${incidentId}/report.pdf`],
+    ['client', `/api/clients/${client.id}/disclosures`],
+    ['client_incidents', `/api/clients/${client.id}/incidents`],
+    ['follow_up', `/api/follow-ups/${followUpId}`],
+    ['agenda', `/api/clients/${client.id}/agenda`],
+    ['client', `/api/clients/${client.id}/messages`],
+  ] as const;
+
+  it('without a grant, none of it opens', async () => {
+    for (const [, url] of reads) expect((await reader.get(url)).statusCode, url).toBe(404);
+  });
+
+  it('under a grant each read answers, audited as a break-glass read naming the grant and what was read', async () => {
+    const { grant } = (await reader.post(`/api/clients/${client.id}/break-glass`, { reason: 'Avery called the crisis line; Dr. Lin is on a flight.' })).json();
+    for (const [type, url] of reads) {
+      const before = await breakGlassReads(db, practice.practiceId);
+      const res = await reader.get(url);
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200);
+      const after = await breakGlassReads(db, practice.practiceId);
+      const made = after.slice(before.length);
+      expect(made.length, url).toBeGreaterThanOrEqual(1);
+      expect(made.some((e) => e.resource_type === type), url).toBe(true);
+      expect(made.every((e) => e.actor_user_id === onCall.id && e.client_id === client.id && detailOf(e.detail).grantId === grant.id), url).toBe(true);
+    }
+    const incident = (await reader.get(`/api/incidents/${incidentId}`)).json();
+    expect(incident.viewer).toEqual({ canAct: false, canNote: false, breakGlass: true });
+    expect(incident.timeline.map((t: { what: string }) => t.what)).toContain('Avery left mid-session; called twice.');
+    expect(incident.emergencyContacts).toEqual([]);
+    const report = (await reader.get(`/api/incidents/${incidentId}/report`)).json();
+    expect(report.fields.whatHappened).toBe('Avery walked out of the session.');
+    expect(report.viewer).toEqual({ canEdit: false, canSign: false, canAddAddendum: false, canCosign: false, canClose: false });
+    expect((await reader.get(`/api/follow-ups/${followUpId}`)).json().followUp.title).toBe('Call Avery back');
+    expect((await reader.get(`/api/clients/${client.id}/incidents`)).json().incidents.map((i: { id: string }) => i.id)).toEqual([incidentId]);
+    const seen = await db.selectFrom('audit_events').select('detail').where('practice_id', '=', practice.practiceId)
+      .where('actor_user_id', '=', onCall.id).where('action', '=', 'incident.read').where('outcome', '=', 'success').execute();
+    expect(seen.map((e) => detailOf(e.detail))).toContainEqual(expect.objectContaining({ as: 'break_glass', grantId: grant.id }));
+  });
+
+  it('under a grant every write is refused as not found, and nothing changes', async () => {
+    const counts = () => Promise.all([
+      db.selectFrom('incident_timeline').select('seq').where('practice_id', '=', practice.practiceId).where('incident_id', '=', incidentId).execute(),
+      db.selectFrom('incident_report_addenda').select('id').where('practice_id', '=', practice.practiceId).where('incident_id', '=', incidentId).execute(),
+      db.selectFrom('pages').select('id').where('practice_id', '=', practice.practiceId).where('incident_id', '=', incidentId).execute(),
+      db.selectFrom('follow_up_tasks').select(['id', 'due_at', 'status']).where('practice_id', '=', practice.practiceId).where('client_id', '=', client.id).execute(),
+      db.selectFrom('follow_up_attempts').select('id').where('practice_id', '=', practice.practiceId).execute(),
+      db.selectFrom('agenda_items').select('id').where('practice_id', '=', practice.practiceId).execute(),
+      db.selectFrom('incidents').select(['status']).where('practice_id', '=', practice.practiceId).execute(),
+    ].map((q) => q.then((rows) => JSON.stringify(rows))));
+    const before = await counts();
+    const writes = [
+      ['POST', `/api/incidents/${incidentId}/notes`, { text: 'A note under break-glass.' }],
+      ['POST', `/api/incidents/${incidentId}/runs/${runId}/events`, { id: randomUUID(), action: { type: 'complete' } }],
+      ['POST', `/api/incidents/${incidentId}/pages`, { reason: 'Help under break-glass' }],
+      ['POST', `/api/incidents/${incidentId}/close`, undefined],
+      ['POST', `/api/incidents/${incidentId}/report/addenda`, { text: 'An addendum under break-glass.' }],
+      ['POST', `/api/follow-ups/${followUpId}/attempts`, { id: randomUUID(), channel: 'voice', outcome: 'reached' }],
+      ['PATCH', `/api/follow-ups/${followUpId}`, { dueAt: '2031-03-05T23:00:00Z' }],
+      ['POST', `/api/follow-ups/${followUpId}/complete`, { note: 'Done under break-glass.' }],
+      ['POST', `/api/clients/${client.id}/follow-ups`, { id: randomUUID(), title: 'Another call', dueAt: '2031-03-04T23:00:00Z' }],
+      ['POST', `/api/clients/${client.id}/agenda`, { id: randomUUID(), text: 'Talk about the walkout' }],
+    ] as const;
+    for (const [method, url, body] of writes) {
+      const res = await reader.request(method, url, body);
+      expect(res.statusCode, `${method} ${url}: ${res.body.slice(0, 200)}`).toBe(404);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a clinician's own emergency is not the client's record: not listed, not opened under the grant", async () => {
+    const ownId = randomUUID();
+    const opened = await team.post('/api/incidents', { id: ownId, runId: randomUUID(), clientId: client.id, protocolKey: 'clinician-emergency' });
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect((await team.get(`/api/clients/${client.id}/incidents`)).json().incidents.map((i: { id: string }) => i.id)).toContain(ownId);
+    expect((await reader.get(`/api/clients/${client.id}/incidents`)).json().incidents.map((i: { id: string }) => i.id)).toEqual([incidentId]);
+    expect((await reader.get(`/api/incidents/${ownId}`)).statusCode).toBe(404);
+    expect((await reader.get(`/api/incidents/${ownId}/report`)).statusCode).toBe(404);
+  });
+
+  it('psychotherapy notes are never read under break-glass', async () => {
+    expect((await reader.get(`/api/clients/${client.id}/reflections`)).statusCode).toBe(404);
+    expect((await reader.get(`/api/reflections/${reflectionId}`)).statusCode).toBe(404);
+    expect((await reader.post(`/api/clients/${client.id}/reflections`, { id: randomUUID(), body: 'Not mine to write.' })).statusCode).toBe(404);
+    expect((await db.selectFrom('reflection_notes').select('id').where('client_id', '=', client.id).execute()).map((r) => r.id)).toEqual([reflectionId]);
+  });
+
+  it('once the grant has expired, the incidents, reports and follow-ups are closed again', async () => {
+    await sql`update break_glass_grants set granted_at = now() - interval '2 hours', expires_at = now() - interval '1 second'
+      where practice_id = ${practice.practiceId} and user_id = ${onCall.id}`.execute(db);
+    const before = await breakGlassReads(db, practice.practiceId);
+    for (const [, url] of reads) expect((await reader.get(url)).statusCode, url).toBe(404);
+    expect(await breakGlassReads(db, practice.practiceId)).toHaveLength(before.length);
+  });
+});
+
+/** Another clinician of the practice, not on any client's care team. */
+async function addClinician(db: Awaited<ReturnType<typeof createTestApp>>['db'], p: FixturePractice, name: string) {
+  const id = randomUUID();
+  const email = `bg-${id}@example.test`;
+  const hash = (await db.selectFrom('users').select('password_hash').where('id', '=', p.users.clinician.id).executeTakeFirstOrThrow()).password_hash;
+  await db.insertInto('users').values({ practice_id: p.practiceId, id, email, name, role: 'clinician', password_hash: hash }).execute();
+  return { id, email, name };
+}
+
+function breakGlassReads(db: Awaited<ReturnType<typeof createTestApp>>['db'], practiceId: string) {
+  return db.selectFrom('audit_events').selectAll().where('practice_id', '=', practiceId).where('action', '=', 'client.break_glass.read').orderBy('seq').execute();
+}
+
+function detailOf(detail: unknown): Record<string, unknown> {
+  return typeof detail === 'string' ? JSON.parse(detail) as Record<string, unknown> : detail as Record<string, unknown>;
+}

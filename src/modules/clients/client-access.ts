@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { Problem } from '../../server/problems.ts';
-import { can, type Action, type Actor } from '../../domain/permissions.ts';
+import { can, type Action, type Actor, type ResourceContext } from '../../domain/permissions.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 
@@ -10,26 +10,45 @@ import type { AuthContext } from '../auth/auth.service.ts';
  * permission rules, and answers 404 to anyone not entitled, in this practice or any
  * other, so that a client's existence is not disclosed. Refusals are audited.
  */
-export async function authorizeClient(db: Kysely<Database>, auth: AuthContext, clientId: string, action: Action, ip: string | null) {
+export async function authorizeClient(
+  db: Kysely<Database>, auth: AuthContext, clientId: string, action: Action, ip: string | null, on: ReadTarget = { type: 'client', id: clientId },
+): Promise<{ assignedClinicianIds: string[]; breakGlassGrantId?: string }> {
   const assignedClinicianIds = await assignedClinicians(db, auth.practice.id, clientId);
   const exists = assignedClinicianIds !== null;
-  if (exists && can(action, auth.actor, { practiceId: auth.practice.id, assignedClinicianIds })) return { assignedClinicianIds };
+  const resource = { practiceId: auth.practice.id, assignedClinicianIds: assignedClinicianIds ?? [] };
+  if (exists && can(action, auth.actor, resource)) return { assignedClinicianIds: resource.assignedClinicianIds };
   // Break-glass (issue 6): outside the care team, an active grant lets a clinician read; each such read is audited as one.
-  const grant = exists ? await activeBreakGlassGrant(db, auth.practice.id, clientId, auth.user.id) : undefined;
-  if (grant && assignedClinicianIds && can(action, auth.actor, { practiceId: auth.practice.id, assignedClinicianIds, breakGlassUserIds: [auth.user.id] })) {
-    await appendAuditEvent(db, {
-      practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'client.break_glass.read',
-      resourceType: 'client', resourceId: clientId, clientId, ip, outcome: 'success',
-      detail: { grantId: grant.id, as: action, expiresAt: grant.expires_at.toISOString() },
-    });
-    return { assignedClinicianIds, breakGlassGrantId: grant.id };
-  }
+  const grantId = exists ? await breakGlassRead(db, auth, clientId, action, resource, on, ip) : null;
+  if (grantId) return { assignedClinicianIds: resource.assignedClinicianIds, breakGlassGrantId: grantId };
   await appendAuditEvent(db, {
     practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action,
     resourceType: 'client', resourceId: clientId, clientId: exists ? clientId : null, ip, outcome: 'denied',
     detail: { reason: exists ? 'not_on_care_team' : 'no_such_client_in_practice' },
   });
   throw new Problem('NOT_FOUND', 'No such client.');
+}
+
+/** What a read under break-glass opened: the client's record itself, or one of its incidents, reports, follow-ups. */
+export interface ReadTarget { type: string; id: string }
+
+/**
+ * A read under break-glass (HIPAA 45 CFR 164.312(a)(2)(ii), 164.312(b)): when the action
+ * allows it under a grant (reads only, by the permission rules) and the caller holds an
+ * unexpired grant on the client, the read is audited as `client.break_glass.read` naming
+ * the grant, and the grant's id is returned; otherwise null, and nothing is written.
+ */
+export async function breakGlassRead(
+  db: Kysely<Database>, auth: AuthContext, clientId: string, action: Action, resource: ResourceContext, on: ReadTarget, ip: string | null,
+): Promise<string | null> {
+  if (!can(action, auth.actor, { ...resource, breakGlassUserIds: [auth.user.id] })) return null;
+  const grant = await activeBreakGlassGrant(db, auth.practice.id, clientId, auth.user.id);
+  if (!grant) return null;
+  await appendAuditEvent(db, {
+    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'client.break_glass.read',
+    resourceType: on.type, resourceId: on.id, clientId, ip, outcome: 'success',
+    detail: { grantId: grant.id, as: action, expiresAt: grant.expires_at.toISOString() },
+  });
+  return grant.id;
 }
 
 /** The caller's unexpired break-glass grant on a client, if any (the database's clock decides expiry). */

@@ -11,6 +11,7 @@ import { PdfDocument } from '../../server/pdf.ts';
 import { Problem } from '../../server/problems.ts';
 import { can } from '../../domain/permissions.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { breakGlassIncidentAccess } from '../break-glass/break-glass-access.ts';
 import type { AuthContext, RequestMeta } from '../auth/auth.service.ts';
 import { findIncidentForAccess } from '../incidents/incidents.repository.ts';
 import { loadReportForExport, type SignedReport } from '../reports/reports.service.ts';
@@ -30,7 +31,9 @@ const RISK: Record<string, string> = { none: 'None', low: 'Low', moderate: 'Mode
 export async function incidentReportPdf(db: Db, auth: AuthContext, incidentId: string, meta: RequestMeta, options: { compress?: boolean } = {}): Promise<Buffer> {
   const practiceId = auth.practice.id;
   const access = await findIncidentForAccess(db, practiceId, incidentId);
-  const allowed = access !== undefined && can('incident.report.read', auth.actor, { practiceId, assignedClinicianIds: access.assigned, pagedUserIds: access.paged });
+  const allowed = access !== undefined && (can('incident.report.read', auth.actor, { practiceId, assignedClinicianIds: access.assigned, pagedUserIds: access.paged })
+    // Break-glass (issue 6): read-only under a grant on the client, audited as such.
+    || await breakGlassIncidentAccess(db, auth, access, 'incident.report.read', meta.ip, { type: 'incident_report', id: incidentId }) !== null);
   if (!allowed) {
     await appendAuditEvent(db, {
       practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.report.read', resourceType: 'incident_report',

@@ -186,7 +186,7 @@ export async function createFollowUp(deps: FollowUpDeps, auth: AuthContext, clie
 }
 
 /**
- * The gate to one follow-up: its client's care team. A follow-up of another practice, or
+ * The gate to one follow-up: its client's care team (and, to read it, a break-glass grant on the client). A follow-up of another practice, or
  * of a client outside my care team, answers 404 (audited), as for a client's record.
  */
 async function authorizeTask(db: Db, auth: AuthContext, taskId: string, action: 'follow_up.attempt' | 'follow_up.update' | 'follow_up.complete' | 'client.read', ip: string | null): Promise<FollowUpTask> {
@@ -198,7 +198,8 @@ async function authorizeTask(db: Db, auth: AuthContext, taskId: string, action: 
     });
     throw new Problem('NOT_FOUND', 'No such follow-up.');
   }
-  await authorizeClient(db, auth, task.client_id, action, ip);
+  // Under break-glass (client.read only) the read is audited naming this follow-up.
+  await authorizeClient(db, auth, task.client_id, action, ip, { type: 'follow_up', id: taskId });
   return task;
 }
 

@@ -6,14 +6,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { builtInProtocol } from '../../domain/protocols/catalog.ts';
+import { CLINICIAN_EMERGENCY } from '../reports/report-builder.ts';
 import type { RunState } from '../../domain/protocols/run.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
+import { breakGlassIncidentAccess } from '../break-glass/break-glass-access.ts';
 import { authorizeClient } from '../clients/client-access.ts';
 import { listEmergencyContacts } from '../clients/clients.repository.ts';
 import { crisisResourcesFor, type CrisisResources } from '../locations/locations.service.ts';
 import * as repo from './incidents.repository.ts';
-import { authorizeIncident, timelineView, type IncidentDeps, type TimelineView } from './incidents.service.ts';
+import { authorizeIncident, timelineView, type IncidentAccess, type IncidentDeps, type TimelineView } from './incidents.service.ts';
 import type { Disclosure, FollowUpTask } from './incidents.table.ts';
 
 type Db = Kysely<Database>;
@@ -37,7 +39,8 @@ export interface IncidentDetail {
   disclosures: DisclosureView[];
   followUps: FollowUpView[];
   emergencyContacts: { id: string; name: string; relationship: string; phones: string[]; consentScope: string; mayBeTold: string }[];
-  viewer: { canAct: boolean };
+  /** canNote: care team and paged responders add notes; a break-glass reader only reads. */
+  viewer: { canAct: boolean; canNote: boolean; breakGlass: boolean };
 }
 
 export interface PageView {
@@ -54,7 +57,7 @@ export interface FollowUpView { id: string; kind: string; title: string; dueAt: 
 export async function readIncident(deps: IncidentDeps, auth: AuthContext, incidentId: string, ip: string | null): Promise<IncidentDetail> {
   const { db } = deps;
   const practiceId = auth.practice.id;
-  const access = await authorizeIncident(db, auth, incidentId, 'incident.read', ip);
+  const access = await authorizeIncidentRead(db, auth, incidentId, 'incident.read', ip);
   const parts = await repo.readIncidentParts(db, practiceId, incidentId);
   const { incident, userNames } = parts;
   const named = (id: string): Named => ({ id, name: userNames.get(id) ?? 'Someone' });
@@ -67,7 +70,8 @@ export async function readIncident(deps: IncidentDeps, auth: AuthContext, incide
   ]);
   await appendAuditEvent(db, {
     practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'incident.read', resourceType: 'incident', resourceId: incidentId,
-    clientId: incident.client_id, ip, outcome: 'success', detail: { as: access.canAct ? 'care_team' : 'paged_responder' },
+    clientId: incident.client_id, ip, outcome: 'success',
+    detail: { as: access.breakGlassGrantId ? 'break_glass' : access.canAct ? 'care_team' : 'paged_responder', ...(access.breakGlassGrantId ? { grantId: access.breakGlassGrantId } : {}) },
   });
   return {
     id: incident.id, status: incident.status, protocolKey: incident.protocol_key, discreet: incident.discreet,
@@ -88,8 +92,21 @@ export async function readIncident(deps: IncidentDeps, auth: AuthContext, incide
     disclosures: parts.disclosures.map(disclosureView),
     followUps: parts.followUps.map((f) => followUpView(f, named)),
     emergencyContacts: contacts.map((c) => ({ id: c.id, name: c.name, relationship: c.relationship, phones: c.phones, consentScope: c.consent_scope, mayBeTold: c.may_be_told })),
-    viewer: { canAct: access.canAct },
+    viewer: { canAct: access.canAct, canNote: access.breakGlassGrantId === null, breakGlass: access.breakGlassGrantId !== null },
   };
+}
+
+/**
+ * The gate for reading an incident: its care team and paged responders (authorizeIncident),
+ * and under a break-glass grant on its client, read-only (src/modules/break-glass/break-glass-access.ts).
+ */
+export async function authorizeIncidentRead(
+  db: Db, auth: AuthContext, incidentId: string, action: 'incident.read' | 'incident.report.read', ip: string | null,
+): Promise<IncidentAccess & { breakGlassGrantId: string | null }> {
+  const row = await repo.findIncidentForAccess(db, auth.practice.id, incidentId);
+  const glass = row ? await breakGlassIncidentAccess(db, auth, row, action, ip) : null;
+  if (glass) return glass;
+  return { ...(await authorizeIncident(db, auth, incidentId, action, ip)), breakGlassGrantId: null };
 }
 
 export interface IncidentSummary {
@@ -126,6 +143,28 @@ export async function listIncidents(db: Db, auth: AuthContext, status: 'open' | 
     id: r.id, status: r.status, protocolKey: r.protocol_key, protocolTitle: builtInProtocol(r.protocol_key)?.title ?? r.protocol_key,
     discreet: r.discreet, openedAt: r.opened_at.toISOString(), client: { id: r.client_id, name: r.client_name },
     openedBy: { id: r.opened_by, name: r.opener_name }, openPages: r.open_pages,
+  }));
+}
+
+export interface ClientIncident { id: string; status: 'open' | 'closed'; protocolKey: string; protocolTitle: string; openedAt: string; closedAt: string | null }
+
+/**
+ * A client's incidents, newest first, for their record (the care team, or a break-glass
+ * reader: then without the clinician's own emergencies, which are not the client's record).
+ */
+export async function listClientIncidents(db: Db, auth: AuthContext, clientId: string, ip: string | null): Promise<ClientIncident[]> {
+  const { breakGlassGrantId } = await authorizeClient(db, auth, clientId, 'client.read', ip, { type: 'client_incidents', id: clientId });
+  let query = db.selectFrom('incidents').select(['id', 'status', 'protocol_key', 'opened_at', 'closed_at'])
+    .where('practice_id', '=', auth.practice.id).where('client_id', '=', clientId);
+  if (breakGlassGrantId) query = query.where('protocol_key', '!=', CLINICIAN_EMERGENCY);
+  const rows = await query.orderBy('opened_at', 'desc').limit(200).execute();
+  await appendAuditEvent(db, {
+    practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'client.incidents.read', resourceType: 'client',
+    resourceId: clientId, clientId, ip, outcome: 'success', detail: { count: rows.length, ...(breakGlassGrantId ? { grantId: breakGlassGrantId } : {}) },
+  });
+  return rows.map((r) => ({
+    id: r.id, status: r.status, protocolKey: r.protocol_key, protocolTitle: builtInProtocol(r.protocol_key)?.title ?? r.protocol_key,
+    openedAt: r.opened_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null,
   }));
 }
 

@@ -57,7 +57,7 @@ const incidentDetail = z.object({
   disclosures: z.array(disclosure),
   followUps: z.array(followUp),
   emergencyContacts: z.array(z.object({ id: z.string(), name: z.string(), relationship: z.string(), phones: z.array(z.string()), consentScope: z.string(), mayBeTold: z.string() })),
-  viewer: z.object({ canAct: z.boolean() }),
+  viewer: z.object({ canAct: z.boolean(), canNote: z.boolean(), breakGlass: z.boolean() }),
 });
 const incidentOpened = z.object({ id: z.string(), runId: z.string(), status: z.enum(['open', 'closed']), pageId: z.string().nullable() });
 const incidentParams = z.object({ incidentId: uuidField });
@@ -172,6 +172,17 @@ export const incidentsRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (
     await incidents.closeIncident(deps, auth, request.params.incidentId, ip(request));
     return view.readIncident(deps, auth, request.params.incidentId, ip(request));
   });
+
+  app.get('/api/clients/:clientId/incidents', {
+    config: { action: 'client.read' },
+    schema: {
+      tags: ['incidents'], summary: "A client's incidents, newest first (the care team; read-only under break-glass)",
+      params: z.object({ clientId: uuidField }),
+      response: { 200: z.object({ incidents: z.array(z.object({
+        id: z.string(), status: z.enum(['open', 'closed']), protocolKey: z.string(), protocolTitle: z.string(), openedAt: z.string(), closedAt: z.string().nullable(),
+      })) }) },
+    },
+  }, async (request) => ({ incidents: await view.listClientIncidents(deps.db, requireAuth(request), request.params.clientId, ip(request)) }));
 
   app.get('/api/clients/:clientId/disclosures', {
     config: { action: 'client.disclosures.read' },

@@ -15,6 +15,7 @@ import { Problem } from '../../server/problems.ts';
 import { can, type Action, type ResourceContext } from '../../domain/permissions.ts';
 import { builtInProtocol } from '../../domain/protocols/catalog.ts';
 import { appendAuditEvent } from '../audit/audit.repository.ts';
+import { breakGlassIncidentAccess } from '../break-glass/break-glass-access.ts';
 import type { AuthContext } from '../auth/auth.service.ts';
 import { findIncidentForAccess, insertTimeline, type IncidentAccessRow } from '../incidents/incidents.repository.ts';
 import {
@@ -69,6 +70,10 @@ async function authorizeReport(db: Db, auth: AuthContext, incidentId: string, ac
     practiceId, assignedClinicianIds: access.assigned, pagedUserIds: access.paged, signedByUserId: await repo.reportSigner(db, practiceId, incidentId),
   };
   if (access && resource && can(action, auth.actor, resource)) return { access, resource };
+  // Break-glass (issue 6): under a grant on the client, the report is read, never written; the read audited as one.
+  if (access && resource && await breakGlassIncidentAccess(db, auth, access, action, ip, { type: 'incident_report', id: incidentId })) {
+    return { access, resource: { ...resource, breakGlassUserIds: [auth.user.id] } };
+  }
   await appendAuditEvent(db, {
     practiceId, actorUserId: auth.user.id, actorRole: auth.user.role, action, resourceType: 'incident_report', resourceId: incidentId,
     clientId: access?.client_id ?? null, ip, outcome: 'denied', detail: { reason: access ? 'not_permitted_for_report' : 'no_such_incident_in_practice' },

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode
 import { ApiError, type Problem } from '../api.ts';
 import { Field, ProblemAlert, SelectField, TextArea } from '../ui.tsx';
 import { formatDateTime } from '../time.ts';
+import { NotShownDuringBreakGlass, useReadOnly } from '../break-glass/read-only.tsx';
 import { formatDay } from '../clients/format.ts';
 import {
   aftercareApi, DECISION_WORDS, FIT_WORDS, REFERRAL_STATUS_WORDS,
@@ -85,6 +86,7 @@ export function AgendaForm({ clientId, incidentId, onAdded }: { clientId: string
 
 export function AgendaPanel({ clientId, timeZone }: { clientId: string; timeZone: string }) {
   const { data, problem, reload } = useLoaded<ClientAgenda>(() => aftercareApi.agenda(clientId), [clientId]);
+  const readOnly = useReadOnly();
   const open = data?.items.filter((i) => i.discussedAt === null) ?? [];
   return (
     <Panel title="Next session">
@@ -94,7 +96,7 @@ export function AgendaPanel({ clientId, timeZone }: { clientId: string; timeZone
       {open.length > 0 ? (
         <ul className="agenda-list">{open.map((i) => <li key={i.id}>{i.text}</li>)}</ul>
       ) : data && <p className="muted">Nothing on the agenda.</p>}
-      <AgendaForm clientId={clientId} onAdded={reload} />
+      {!readOnly && <AgendaForm clientId={clientId} onAdded={reload} />}
     </Panel>
   );
 }
@@ -375,8 +377,23 @@ export function AfterSessionPanel({ clientId, incidentId, clinicians }: { client
 
 /** The client page's aftercare panels, for the client's care team. */
 export function ClientAftercarePanels({ clientId, timeZone, myId, canManage }: { clientId: string; timeZone: string; myId: string; canManage: boolean }) {
-  const clinicians = (useClinicianChoices(canManage) ?? []).filter((c) => c.id !== myId);
+  const readOnly = useReadOnly();
+  const clinicians = (useClinicianChoices(canManage && !readOnly) ?? []).filter((c) => c.id !== myId);
   if (!canManage) return null;
+  if (readOnly) {
+    // Break-glass: when the client is next seen and what is on the agenda help in an emergency. Care planning
+    // (caring contacts, approach, referrals) stays with the care team; psychotherapy notes are their author's
+    // alone (HIPAA 45 CFR 164.501, 164.508(a)(2)).
+    return (
+      <div id="aftercare" className="aftercare-panels">
+        <AgendaPanel clientId={clientId} timeZone={timeZone} />
+        <NotShownDuringBreakGlass title="Caring contacts" />
+        <NotShownDuringBreakGlass title="Approach & fit" />
+        <NotShownDuringBreakGlass title="Referrals" />
+        <NotShownDuringBreakGlass title="Reflections" />
+      </div>
+    );
+  }
   return (
     <div id="aftercare" className="aftercare-panels">
       <AgendaPanel clientId={clientId} timeZone={timeZone} />

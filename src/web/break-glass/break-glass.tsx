@@ -1,10 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, isAbort, problemOf, type Problem } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { api, problemOf, type Problem } from '../api.ts';
 import { can, useMe } from '../session.tsx';
 import { ProblemAlert, TextArea } from '../ui.tsx';
 
-/** A clinician's emergency access to a client outside their care team (issue 6). */
-export interface BreakGlassGrant { id: string; clientId: string; reason: string; grantedAt: string; expiresAt: string }
+import type { BreakGlassGrant } from './read-only.tsx';
+
+export type { BreakGlassGrant };
 
 const MIN_REASON = 10;
 
@@ -82,21 +83,8 @@ export function BreakGlassForm({ clientId, onGranted }: { clientId: string; onGr
 }
 
 /** While a break-glass grant lasts: a banner on the client's record saying so, and until when. */
-export function BreakGlassBanner({ clientId }: { clientId: string }) {
+export function BreakGlassBanner({ grant }: { grant: BreakGlassGrant }) {
   const me = useMe();
-  const [grant, setGrant] = useState<BreakGlassGrant | null>(null);
-  const allowed = can(me, 'client.break_glass');
-  useEffect(() => {
-    if (!allowed) return;
-    const ctrl = new AbortController();
-    api.get<{ grant: BreakGlassGrant }>(`/api/clients/${encodeURIComponent(clientId)}/break-glass`, { signal: ctrl.signal })
-      .then((r) => setGrant(r.grant))
-      .catch((err: unknown) => {
-        if (!isAbort(err)) setGrant(null); // 404: no grant, the ordinary care-team view
-      });
-    return () => ctrl.abort();
-  }, [clientId, allowed]);
-  if (!grant) return null;
   return (
     <div className="alert break-glass-banner" role="status">
       <p>

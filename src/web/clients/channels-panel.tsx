@@ -4,6 +4,7 @@ import { Field, ProblemAlert } from '../ui.tsx';
 import { CHANNELS, clientPath, type Channel, type ChannelConsent } from './client.ts';
 import { fieldProblem, SavedStatus, SelectField, useSubmit, type FieldLabels } from './client-form.tsx';
 import { formatDay } from './format.ts';
+import { useReadOnly } from '../break-glass/read-only.tsx';
 
 const LABELS: FieldLabels = {
   consent: 'Consent',
@@ -39,6 +40,7 @@ function ChannelCard({ clientId, channel, name, current, today, onSaved }: CardP
   const [quietStart, setQuietStart] = useState(current?.quietHours?.start ?? '');
   const [quietEnd, setQuietEnd] = useState(current?.quietHours?.end ?? '');
   const [mayLeaveMessage, setMayLeaveMessage] = useState(current?.mayLeaveMessage ?? false);
+  const readOnly = useReadOnly();
   const { busy, problem, status, run, fail, invalid } = useSubmit(LABELS);
   const headingId = `channel-${channel}-heading`;
   const refused = consent === 'refused';
@@ -68,7 +70,7 @@ function ChannelCard({ clientId, channel, name, current, today, onSaved }: CardP
     <section className="card channel-card" aria-labelledby={headingId}>
       <h3 id={headingId}>{name}</h3>
       <p className="channel-state">{stateWords(current).join(' ')}</p>
-      <form onSubmit={submit} noValidate className="stack" aria-busy={busy}>
+      {!readOnly && <form onSubmit={submit} noValidate className="stack" aria-busy={busy}>
         <SelectField label="Consent" value={consent} onChange={(e) => setConsent(e.target.value as typeof consent)} aria-invalid={invalid('consent')}>
           {!current && <option value="">Not recorded</option>}
           <option value="given">Given</option>
@@ -90,7 +92,7 @@ function ChannelCard({ clientId, channel, name, current, today, onSaved }: CardP
           </button>
           <SavedStatus text={status} />
         </div>
-      </form>
+      </form>}
     </section>
   );
 }

@@ -18,6 +18,8 @@ import { ClientMessagesPanel } from '../messaging/client-messages-panel.tsx';
 import { AccountingPanel } from '../disclosures/accounting-panel.tsx';
 import { ClientRecordPanel } from '../exports/client-record-panel.tsx';
 import { BreakGlassBanner, BreakGlassForm } from '../break-glass/break-glass.tsx';
+import { NotShownDuringBreakGlass, ReadOnlyContext, useBreakGlassGrant } from '../break-glass/read-only.tsx';
+import { ClientIncidentsPanel } from './incidents-panel.tsx';
 
 const SECTIONS = [
   ['#contacts', 'Emergency contacts'],
@@ -26,6 +28,7 @@ const SECTIONS = [
   ['#risk', 'Risk'],
   ['#channels', 'Follow-up channels'],
   ['#messages', 'Messages'],
+  ['#incidents', 'Incidents'],
   ['#details', 'Details'],
   ['#care-team', 'Care team'],
   ['#aftercare', 'After sessions'],
@@ -89,6 +92,8 @@ export function ClientPage() {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   const timeZone = me.practice.timeZone;
   const today = todayIn(timeZone);
+  // Break-glass (issue 6): under a grant the page is read-only; asked beside the record, shown once both have answered.
+  const grant = useBreakGlassGrant(clientId, version);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -107,10 +112,10 @@ export function ClientPage() {
   // A different client: start afresh rather than showing the last one's record.
   useEffect(() => setNet(null), [clientId]);
 
-  if (!net) {
+  if (!net || grant === undefined) {
     // 400 too: an address that isn't a client id at all.
     // 404: the record may exist outside the caller's care team, so a clinician may break the glass.
-    if (problem?.status === 404 || problem?.status === 400) return <ClientNotFound clientId={clientId} onGranted={problem.status === 404 ? reload : null} />;
+    if (!net && (problem?.status === 404 || problem?.status === 400)) return <ClientNotFound clientId={clientId} onGranted={problem.status === 404 ? reload : null} />;
     return (
       <>
         <h1>Client</h1>
@@ -120,43 +125,52 @@ export function ClientPage() {
     );
   }
 
-  const canUpdate = can(me, 'client.update');
+  const readOnly = grant !== null;
+  // Under break-glass nothing is changed: every control that writes is gone, not merely refused.
+  const may = (action: Parameters<typeof can>[1]) => !readOnly && can(me, action);
+  const canUpdate = may('client.update');
   return (
-    <div className="client-page">
-      <ClientHeader net={net} />
-      <BreakGlassBanner key={`break-glass-${clientId}`} clientId={clientId} />
-      {notice && <Notice>{notice}</Notice>}
-      {net.client.archived && (
-        <p className="archived-note">This client is archived. Their record is kept; restore them at the bottom of the page.</p>
-      )}
-      <ProblemAlert problem={problem} />
-      <nav aria-label="On this page" className="on-this-page">
-        <ul>
-          {SECTIONS.map(([href, name]) => (
-            <li key={href}>
-              <a href={href}>{name}</a>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <ReadinessSummary readiness={net.readiness} />
-      <EmergencyContacts key={`contacts-${clientId}`} clientId={clientId} contacts={net.emergencyContacts} today={today} onChanged={reload} />
-      <SafetyPlanPanel clientId={clientId} readiness={net.readiness} />
-      <PolicyPanel clientId={clientId} readiness={net.readiness} today={today} canRecord={canUpdate} version={version} onSaved={reload} />
-      <RiskPanel client={net.client} history={net.riskHistory} timeZone={timeZone} canRecord={can(me, 'client.risk.record')} onSaved={reload} />
-      <ChannelsPanel key={`channels-${clientId}`} clientId={clientId} channels={net.channels} today={today} onSaved={reload} />
-      {can(me, 'client.messages.read') && (
-        <ClientMessagesPanel key={`messages-${clientId}`} clientId={clientId} channels={net.channels} timeZone={timeZone} canSend={can(me, 'client.message.send')} />
-      )}
-      <DetailsPanel client={net.client} today={today} canEdit={canUpdate} onSaved={reload} />
-      <CareTeamPanel careTeam={net.careTeam} />
-      <ClientAftercarePanels clientId={clientId} timeZone={timeZone} myId={me.user.id} canManage={can(me, 'client.agenda.manage')} />
-      {(can(me, 'client.disclosures.read') || can(me, 'client.accounting_requests.manage')) && (
-        <AccountingPanel key={`accounting-${clientId}`} clientId={clientId} clientName={net.client.name} today={today} timeZone={timeZone}
-          canRead={can(me, 'client.disclosures.read')} canManageRequests={can(me, 'client.accounting_requests.manage')} />
-      )}
-      {can(me, 'client.export') && <ClientRecordPanel clientId={clientId} clientName={net.client.name} />}
-      {can(me, 'client.archive') && <ArchivePanel client={net.client} onSaved={reload} />}
-    </div>
+    <ReadOnlyContext value={readOnly}>
+      <div className="client-page">
+        <ClientHeader net={net} />
+        {grant && <BreakGlassBanner grant={grant} />}
+        {notice && <Notice>{notice}</Notice>}
+        {net.client.archived && (
+          <p className="archived-note">
+            {readOnly ? 'This client is archived. Their record is kept.' : 'This client is archived. Their record is kept; restore them at the bottom of the page.'}
+          </p>
+        )}
+        <ProblemAlert problem={problem} />
+        <nav aria-label="On this page" className="on-this-page">
+          <ul>
+            {SECTIONS.map(([href, name]) => (
+              <li key={href}>
+                <a href={href}>{name}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <ReadinessSummary readiness={net.readiness} />
+        <EmergencyContacts key={`contacts-${clientId}`} clientId={clientId} contacts={net.emergencyContacts} today={today} onChanged={reload} />
+        <SafetyPlanPanel clientId={clientId} readiness={net.readiness} />
+        <PolicyPanel clientId={clientId} readiness={net.readiness} today={today} canRecord={canUpdate} version={version} onSaved={reload} />
+        <RiskPanel client={net.client} history={net.riskHistory} timeZone={timeZone} canRecord={may('client.risk.record')} onSaved={reload} />
+        <ChannelsPanel key={`channels-${clientId}`} clientId={clientId} channels={net.channels} today={today} onSaved={reload} />
+        {can(me, 'client.messages.read') && (
+          <ClientMessagesPanel key={`messages-${clientId}`} clientId={clientId} channels={net.channels} timeZone={timeZone} canSend={may('client.message.send')} />
+        )}
+        {can(me, 'client.read') && <ClientIncidentsPanel key={`incidents-${clientId}`} clientId={clientId} timeZone={timeZone} />}
+        <DetailsPanel client={net.client} today={today} canEdit={canUpdate} onSaved={reload} />
+        <CareTeamPanel careTeam={net.careTeam} />
+        <ClientAftercarePanels clientId={clientId} timeZone={timeZone} myId={me.user.id} canManage={can(me, 'client.agenda.manage')} />
+        {(can(me, 'client.disclosures.read') || may('client.accounting_requests.manage')) && (
+          <AccountingPanel key={`accounting-${clientId}`} clientId={clientId} clientName={net.client.name} today={today} timeZone={timeZone}
+            canRead={can(me, 'client.disclosures.read')} canManageRequests={may('client.accounting_requests.manage')} />
+        )}
+        {readOnly ? <NotShownDuringBreakGlass title="Record export" id="record" />
+          : can(me, 'client.export') && <ClientRecordPanel clientId={clientId} clientName={net.client.name} />}
+        {may('client.archive') && <ArchivePanel client={net.client} onSaved={reload} />}
+      </div>
+    </ReadOnlyContext>
   );
 }

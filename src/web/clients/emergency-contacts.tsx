@@ -5,6 +5,7 @@ import { ProblemAlert } from '../ui.tsx';
 import { clientPath, type EmergencyContact } from './client.ts';
 import { SavedStatus, useSubmit } from './client-form.tsx';
 import { consentWords } from './consent.ts';
+import { useReadOnly } from '../break-glass/read-only.tsx';
 import { ContactForm } from './contact-form.tsx';
 
 interface CardProps {
@@ -25,6 +26,7 @@ function ContactCard({ clientId, contact, today, onChanged, onRemoved }: CardPro
   const confirmId = `remove-${contact.id}`;
   const consent = consentWords(contact);
   const headingId = `contact-${contact.id}`;
+  const readOnly = useReadOnly();
 
   function closeEditor() {
     setEditing(false);
@@ -48,7 +50,7 @@ function ContactCard({ clientId, contact, today, onChanged, onRemoved }: CardPro
           {consent.expired && <span className="chip chip-gap">Consent expired</span>} {consent.text}
         </dd>
       </dl>
-      {editing ? (
+      {readOnly ? null : editing ? (
         <ContactForm
           clientId={clientId}
           contact={contact}
@@ -132,6 +134,7 @@ interface Props {
 }
 
 export function EmergencyContacts({ clientId, contacts, today, onChanged }: Props) {
+  const readOnly = useReadOnly();
   const [removed, setRemoved] = useState('');
   const ordered = [...contacts].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
   const nextPriority = Math.min(99, (ordered.at(-1)?.priority ?? 0) + 1);
@@ -167,7 +170,7 @@ export function EmergencyContacts({ clientId, contacts, today, onChanged }: Prop
         </>
       )}
       <SavedStatus text={removed} />
-      <section aria-labelledby="add-contact-heading" className="subpanel">
+      {!readOnly && <section aria-labelledby="add-contact-heading" className="subpanel">
         <h3 id="add-contact-heading">Add emergency contact</h3>
         <ContactForm
           clientId={clientId}
@@ -179,7 +182,7 @@ export function EmergencyContacts({ clientId, contacts, today, onChanged }: Prop
             onChanged();
           }}
         />
-      </section>
+      </section>}
     </section>
   );
 }

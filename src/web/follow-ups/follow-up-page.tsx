@@ -8,6 +8,7 @@ import { subscribeLive } from '../live/live-events.ts';
 import { can, useMe } from '../session.tsx';
 import { formatDateTime } from '../time.ts';
 import { Loading, ProblemAlert, usePageTitle } from '../ui.tsx';
+import { useBreakGlassGrant } from '../break-glass/read-only.tsx';
 import {
   CHANNELS, OUTCOMES, channelLabel, isActive, localInputToIso, outcomeLabel, patchFollowUp, statusLabel,
   type AttemptOutcome, type FollowUpChannel, type FollowUpDetail,
@@ -20,6 +21,8 @@ export function FollowUpPage() {
   const [followUp, setFollowUp] = useState<FollowUpDetail | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [saved, setSaved] = useState('');
+  // Under a break-glass grant on the client (issue 6) the follow-up is read, not acted on; unknown yet counts as read-only.
+  const grant = useBreakGlassGrant(followUp?.client.id ?? '');
   usePageTitle(followUp ? followUp.title : 'Follow-up');
 
   const load = useCallback(async () => {
@@ -45,7 +48,7 @@ export function FollowUpPage() {
   if (!followUp) return problem ? <ProblemAlert problem={problem} /> : <Loading what="Loading the follow-up…" />;
   const status = statusLabel(followUp);
   const active = isActive(followUp);
-  const mayAct = can(me, 'follow_up.attempt');
+  const mayAct = grant === null && can(me, 'follow_up.attempt');
   const messageFirst = followUp.channel === 'text' || followUp.channel === 'email';
   const checkIn = (
     <Panel title="Send a check-in"><CheckInForm followUp={followUp} onSent={(f, held) => changed(f, held ? 'Check-in queued; it goes after quiet hours.' : 'Check-in queued to send.')} /></Panel>

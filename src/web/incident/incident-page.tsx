@@ -104,6 +104,14 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
         {detail.closedAt && <> · Closed {formatDateTime(detail.closedAt, timeZone)}</>}
       </p>
       <ConnectionBanner />
+      {detail.viewer.breakGlass && (
+        <div className="alert break-glass-banner" role="status">
+          <p>
+            <strong>Break-glass access</strong>, read-only. Every page you open is audited.{' '}
+            <Link to={`/clients/${encodeURIComponent(detail.client.id)}`}>Back to the client&apos;s record</Link>
+          </p>
+        </div>
+      )}
       {problem && problem.status !== 0 && (
         <ProblemAlert problem={{ ...problem, detail: `${problem.detail} What you see is the copy kept on this device.` }} />
       )}
@@ -126,7 +134,7 @@ function IncidentScreen({ view, title, discreet, me, timeZone, fresh, problem, a
           <PagesPanel incidentId={detail.id} pages={detail.pages} canAsk={open && detail.viewer.canAct} discreet={discreet} timeZone={timeZone} />
           {!discreet && <FollowUpsPanel followUps={view.followUps} timeZone={timeZone} canAct={detail.viewer.canAct} onChanged={refetch} />}
           {!discreet && <DisclosuresPanel disclosures={view.disclosures} timeZone={timeZone} />}
-          {open && <NotesPanel incidentId={detail.id} />}
+          {open && detail.viewer.canNote !== false && <NotesPanel incidentId={detail.id} />}
           <Timeline entries={view.timeline} discreet={discreet} timeZone={timeZone} names={names} />
         </aside>
       </div>

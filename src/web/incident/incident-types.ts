@@ -108,7 +108,8 @@ export interface IncidentDetail {
   disclosures: DisclosureView[];
   followUps: FollowUpView[];
   emergencyContacts: IncidentContact[];
-  viewer: { canAct: boolean };
+  /** canNote and breakGlass are absent from copies kept before they existed. */
+  viewer: { canAct: boolean; canNote?: boolean; breakGlass?: boolean };
 }
 
 export interface IncidentSummary {

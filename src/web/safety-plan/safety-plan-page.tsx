@@ -18,6 +18,7 @@ import {
   type PlanResponse,
   type RowProblem,
 } from './plan.ts';
+import { useBreakGlassGrant } from '../break-glass/read-only.tsx';
 import { ContactsStep, ItemsStep, type IsInvalid } from './plan-editor.tsx';
 import { PlanActions, PlanHead, PlanNotFound, savedWords, VersionHistory } from './plan-parts.tsx';
 import { PlanGaps, PlanView, PrintablePlan } from './plan-view.tsx';
@@ -30,6 +31,8 @@ export function SafetyPlanPage() {
   const client = useClientName(clientId);
   const [plan, setPlan] = useState<PlanResponse | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // Under a break-glass grant (issue 6) the plan is read, never changed: no editor.
+  const grant = useBreakGlassGrant(clientId);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -46,7 +49,7 @@ export function SafetyPlanPage() {
   }, [clientId]);
 
   if (isNotFound(client.problem) || isNotFound(problem)) return <PlanNotFound />;
-  if (!plan || client.name === null) {
+  if (!plan || client.name === null || grant === undefined) {
     const shown = problem ?? client.problem;
     return (
       <>
@@ -56,20 +59,21 @@ export function SafetyPlanPage() {
       </>
     );
   }
-  return <PlanScreen key={clientId} clientId={clientId} clientName={client.name} initial={plan} />;
+  return <PlanScreen key={clientId} clientId={clientId} clientName={client.name} initial={plan} readOnly={grant !== null} />;
 }
 
 interface ScreenProps {
   clientId: string;
   clientName: string;
   initial: PlanResponse;
+  readOnly: boolean;
 }
 
 function startingDraft(plan: PlanResponse): Draft {
   return draftOf(plan.current?.content ?? plan.template ?? emptyContent());
 }
 
-function PlanScreen({ clientId, clientName, initial }: ScreenProps) {
+function PlanScreen({ clientId, clientName, initial, readOnly }: ScreenProps) {
   const me = useMe();
   const timeZone = me.practice.timeZone;
   const history = usePlanVersions(clientId);
@@ -81,7 +85,7 @@ function PlanScreen({ clientId, clientName, initial }: ScreenProps) {
   const [conflict, setConflict] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const { sections, current } = plan;
-  const canWrite = can(me, 'client.safety_plan.write');
+  const canWrite = !readOnly && can(me, 'client.safety_plan.write');
 
   const prepared = useMemo(() => prepare(draft, sections), [draft, sections]);
   const baseline = current?.content ?? plan.template ?? emptyContent();
