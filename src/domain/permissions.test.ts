@@ -75,6 +75,11 @@ const MAY_ATTEMPT: Record<Action, Role[]> = {
   'incident.report.cosign': ['supervisor'],
   'reports.review_queue': ['supervisor'],
   'client.break_glass': CLINICAL,
+  'call_gate.own': CLINICAL,
+  'call_gate.practice': ['owner', 'admin'],
+  'session.alerts.read': CLINICAL,
+  'session.alert.decide': CLINICAL,
+  'session.alert.raise': ['owner', 'admin', 'front_desk'],
 };
 
 describe('permissions', () => {
@@ -100,7 +105,8 @@ describe('permissions', () => {
   it('lists what a front desk person may attempt', () => {
     expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(
       ['appointments.book', 'auth.sign_out', 'clients.directory', 'incident.note', 'incident.read', 'incidents.list', 'live.subscribe',
-        'locations.read', 'me.read', 'me.totp.enroll', 'notifications.read', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read'],
+        'locations.read', 'me.read', 'me.totp.enroll', 'notifications.read', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read',
+        'session.alert.raise'],
     );
   });
 });
@@ -158,6 +164,18 @@ describe("a client's record: the care team only (minimum necessary)", () => {
     expect(can('incident.report.cosign', otherSupervisor, signed)).toBe(false);
     expect(can('incident.report.cosign', supervisor, { ...signed, signedByUserId: null })).toBe(false);
     expect(can('incident.report.cosign', clinician, signed)).toBe(false);
+  });
+
+  it("a session's alerts are its clinician's alone; the front desk raises one but reads none", () => {
+    const meisSession = { practiceId: 'p1', ownerUserId: 'mei' };
+    expect(can('session.alerts.read', clinician, meisSession)).toBe(true);
+    expect(can('session.alert.decide', clinician, meisSession)).toBe(true);
+    // Not even her supervisor answers her calls.
+    expect(can('session.alerts.read', supervisor, meisSession)).toBe(false);
+    expect(can('session.alert.decide', otherClinician, meisSession)).toBe(false);
+    expect(can('session.alerts.read', frontDesk, meisSession)).toBe(false);
+    expect(can('session.alert.raise', frontDesk, meisSession)).toBe(true);
+    expect(can('session.alert.raise', clinician, meisSession)).toBe(false);
   });
 
   it('a supervisor who is also assigned reads as a clinician', () => {

@@ -33,6 +33,7 @@ import { exportsRoutes } from '../modules/exports/exports.routes.ts';
 import { disclosuresRoutes } from '../modules/disclosures/disclosures.routes.ts';
 import { reportsRoutes } from '../modules/reports/reports.routes.ts';
 import { breakGlassRoutes } from '../modules/break-glass/break-glass.routes.ts';
+import { callGateRoutes } from '../modules/call-gate/call-gate.routes.ts';
 import { liveRoutes } from './live.routes.ts';
 
 export interface AppDeps {
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(disclosuresRoutes(deps));
   await app.register(reportsRoutes(deps));
   await app.register(breakGlassRoutes(deps));
+  await app.register(callGateRoutes(deps));
   await app.register(liveRoutes(deps));
   await app.register(exportsRoutes(deps));
   // FHIR R4 export: its own prefix, media type and error form (OperationOutcome).

@@ -13,7 +13,7 @@ export const LIVE_CHANNEL = 'holdspace_live';
 export const MAX_PAYLOAD = 7900;
 
 export interface LiveMessage {
-  type: 'page' | 'page.updated' | 'incident.updated' | 'notification' | 'message.updated' | 'resync';
+  type: 'page' | 'page.updated' | 'incident.updated' | 'notification' | 'message.updated' | 'session.alert' | 'resync';
   practiceId: string;
   /** Who should receive it; nobody else's stream sees it. */
   userIds: string[];

@@ -100,6 +100,10 @@ export const PROBLEMS = {
   ACCOUNTING_REQUEST_PROVIDED: { status: 409, title: 'This accounting has already been provided' },
   ACCOUNTING_REQUEST_ALREADY_EXTENDED: { status: 409, title: 'The deadline has already been extended once' },
   ACCOUNTING_EXTENSION_TOO_LATE: { status: 409, title: 'The 60 days have run out; an extension had to be given before then' },
+  // The urgent-call gate (issue 7; src/modules/call-gate)
+  ALERT_ALREADY_DECIDED: { status: 409, title: 'This alert has already been answered' },
+  NO_NUMBER_TO_TEXT: { status: 409, title: 'There is no number to text back' },
+  DIRECT_NUMBER_IN_USE: { status: 409, title: "That number is already another clinician's line" },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is unavailable' },
   INTERNAL_ERROR: { status: 500, title: 'Something went wrong on our side' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -17,6 +17,8 @@ interface World {
   reflectionId: string;
   /** Incident reports: one saved as a draft (the clinician signs it), one signed (addenda, co-signature). */
   reportToSignIncidentId: string; signedReportIncidentId: string;
+  /** An open alert in the session, one per role (answering one is a one-time act). */
+  alertId: string;
 }
 
 /** One real request per action; the walk fails if an action has no request here. */
@@ -100,6 +102,11 @@ const CALLS: Record<Action, (w: World) => Call> = {
   'client.message.send': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/messages/preview`, body: { channel: 'email', template: 'check_in' } }),
   // The walk's client is the care team's own: the answer says so, and no grant is made.
   'client.break_glass': (w) => ({ method: 'POST', url: `/api/clients/${w.clientId}/break-glass`, body: { reason: `Walk: emergency access by ${w.role}` } }),
+  'call_gate.own': () => ({ method: 'GET', url: '/api/me/call-gate' }),
+  'call_gate.practice': () => ({ method: 'PUT', url: '/api/practice/call-gate', body: { repeatCallMinutes: 5, pressOneEnabled: true, frontDeskNumber: null, emergencyNumbers: [] } }),
+  'session.alerts.read': (w) => ({ method: 'GET', url: `/api/sessions/${w.sessionId}/alerts` }),
+  'session.alert.decide': (w) => ({ method: 'POST', url: `/api/sessions/${w.sessionId}/alerts/${w.alertId}/decision`, body: { choice: 'decline' } }),
+  'session.alert.raise': (w) => ({ method: 'POST', url: `/api/sessions/${w.sessionId}/alerts`, body: { id: w.newId, who: `Walk ${w.role}`, message: 'A parcel needs a signature.', kind: 'facility' } }),
 };
 // Writing a safety plan needs the plan's current version first; done in its own test below.
 const READ_FIRST = new Set<Action>(['client.safety_plan.write']);
@@ -145,9 +152,19 @@ async function careTeamResources(app: FastifyInstance, db: Db, p: FixturePractic
   }
   const signed = await clinician.post(`/api/incidents/${signedReportIncidentId}/report/sign`, { version: 1 });
   if (signed.statusCode !== 200) throw new Error(`walk report signing failed: ${signed.body}`);
+  const sessionId = session.json().id as string;
+  const alertIds = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    alertIds[role] = randomUUID();
+    await db.insertInto('session_alerts').values({
+      practice_id: p.practiceId, id: alertIds[role], session_id: sessionId, clinician_id: p.users.clinician.id, source: 'front_desk', from_number: null,
+      who: `Walk alert (${role})`, why: 'front_desk', message: 'Walk.', kind: 'facility', created_by: p.users.front_desk.id, created_at: new Date(),
+      decided_by: null, decided_at: null, minutes: null, incident_id: null, message_id: null,
+    }).execute();
+  }
   return {
-    sessionId: session.json().id as string, incidentId, pageId: opened.json().pageId as string, followUpIds, openFollowUpIds, reflectionId,
-    reportToSignIncidentId, signedReportIncidentId,
+    sessionId, incidentId, pageId: opened.json().pageId as string, followUpIds, openFollowUpIds, reflectionId,
+    reportToSignIncidentId, signedReportIncidentId, alertIds,
   };
 }
 
@@ -166,6 +183,7 @@ describe('every role through every action, over HTTP', async () => {
     p: practice, clientId: client.id, role, n, sessionId: resources.sessionId, incidentId: resources.incidentId, pageId: resources.pageId,
     followUpId: resources.followUpIds[role], openFollowUpId: resources.openFollowUpIds[role], newId: randomUUID(), newRunId: randomUUID(),
     reflectionId: resources.reflectionId, reportToSignIncidentId: resources.reportToSignIncidentId, signedReportIncidentId: resources.signedReportIncidentId,
+    alertId: resources.alertIds[role],
   });
   const actorOf = (role: Role): Actor => ({
     role, userId: practice.users[role].id, practiceId: practice.practiceId,
@@ -194,7 +212,9 @@ describe('every role through every action, over HTTP', async () => {
         // A reflection is read by its author alone (the clinician wrote the walk's note).
         const resource = action === 'reflection.read' ? { ...clientResource, ownerUserId: practice.users.clinician.id }
           // The clinician signed the walk's report: their supervisor co-signs it.
-          : action === 'incident.report.cosign' ? { ...clientResource, signedByUserId: practice.users.clinician.id } : clientResource;
+          : action === 'incident.report.cosign' ? { ...clientResource, signedByUserId: practice.users.clinician.id }
+          // A session's alerts are its clinician's (the walk's session is the clinician's).
+          : action === 'session.alerts.read' || action === 'session.alert.decide' ? { ...clientResource, ownerUserId: practice.users.clinician.id } : clientResource;
         const allowed = clientScoped(call) ? can(action, actorOf(role), resource) : mayAttempt(action, actorOf(role));
         if (allowed) {
           expect(res.statusCode, `${role} ${action}: ${res.body}`).toBeLessThan(300);

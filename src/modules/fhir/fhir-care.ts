@@ -200,10 +200,11 @@ export function communication(m: Message, practiceId: string): FhirResource {
     medium: [m.channel === 'email'
       ? { coding: [{ system: SYSTEMS.participationMode, code: 'EMAILWRIT', display: 'email' }] }
       : { coding: [{ system: SYSTEMS.participationMode, code: 'WRITTEN', display: 'written' }], text: 'Text message (SMS)' }],
-    subject: ref('Patient', m.client_id),
+    // A client's messages only (a text back to a caller has no client and is in no client's bundle).
+    ...(m.client_id ? { subject: ref('Patient', m.client_id) } : {}),
     ...(m.follow_up_task_id ? { basedOn: [ref('Task', m.follow_up_task_id)] } : {}),
     ...(m.sent_at ? { sent: instant(m.sent_at) } : {}),
-    recipient: [ref('Patient', m.client_id)],
+    ...(m.client_id ? { recipient: [ref('Patient', m.client_id)] } : {}),
     sender: m.created_by ? ref('Practitioner', m.created_by) : ref('Organization', practiceId),
     payload: [{ contentString: m.subject ? `${m.subject}\n\n${m.body}` : m.body }],
   };

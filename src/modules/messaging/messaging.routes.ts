@@ -65,9 +65,9 @@ export const messagingRoutes = (deps: AppDeps & { clock?: Clock }): FastifyPlugi
   app.get('/api/messaging/outbox', {
     config: { action: 'outbox.read' },
     schema: {
-      tags: ['messaging'], summary: "The practice's messages to clients, newest first, with their delivery status (the development transport's too)",
+      tags: ['messaging'], summary: "The practice's messages to clients (and texts back to callers, without a client), newest first, with their delivery status (the development transport's too)",
       querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      response: { 200: z.object({ messages: z.array(messageView.extend({ clientId: z.string(), clientName: z.string() })) }) },
+      response: { 200: z.object({ messages: z.array(messageView.extend({ clientId: z.string().nullable(), clientName: z.string().nullable() })) }) },
     },
   }, async (request) => ({ messages: await messaging.listOutbox(db, requireAuth(request), request.query.limit, requestMeta(request).ip) }));
 

@@ -91,14 +91,15 @@ export async function saveSettings(db: Db, auth: AuthContext, input: MessagingSe
 
 // --- the outbox page ----------------------------------------------------------------------------
 
-export type OutboxEntry = MessageView & { clientId: string; clientName: string };
+/** clientId and clientName are null for a text back to a caller (purpose 'call_back'). */
+export type OutboxEntry = MessageView & { clientId: string | null; clientName: string | null };
 
 /** The practice's messages, newest first, with the development transport's among them. */
 export async function listOutbox(db: Db, auth: AuthContext, limit: number, ip: string | null): Promise<OutboxEntry[]> {
   const rows = await repo.listOutbox(db, auth.practice.id, limit);
   await appendAuditEvent(db, {
     practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'outbox.read', resourceType: 'outbox',
-    resourceId: auth.practice.id, ip, outcome: 'success', detail: { messageIds: rows.map((r) => r.id), clientIds: [...new Set(rows.map((r) => r.client_id))] },
+    resourceId: auth.practice.id, ip, outcome: 'success', detail: { messageIds: rows.map((r) => r.id), clientIds: [...new Set(rows.flatMap((r) => (r.client_id ? [r.client_id] : [])))] },
   });
   return rows.map((r) => ({ ...messageView(r), clientId: r.client_id, clientName: r.client_name }));
 }

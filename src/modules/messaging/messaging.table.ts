@@ -4,7 +4,8 @@ type Created = ColumnType<Date, Date | undefined, never>;
 
 export type TextProvider = 'none' | 'development' | 'twilio';
 export type MessageChannel = 'text' | 'email';
-export type MessagePurpose = 'check_in' | 'appointment' | 'caring_contact';
+// 'call_back': a text back to someone who called a clinician's line in session (src/modules/call-gate); no client.
+export type MessagePurpose = 'check_in' | 'appointment' | 'caring_contact' | 'call_back';
 export type MessageTransport = 'development' | 'smtp' | 'twilio';
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'undeliverable' | 'cancelled';
 
@@ -33,7 +34,8 @@ export type MessagingSettings = Selectable<MessagingSettingsTable>;
 export interface MessageTable {
   practice_id: string;
   id: string;
-  client_id: string;
+  /** Null only for a text back to a caller (purpose 'call_back'): they need not be a client. */
+  client_id: string | null;
   channel: MessageChannel;
   to_address: string;
   purpose: MessagePurpose;

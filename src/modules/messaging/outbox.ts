@@ -181,6 +181,48 @@ export async function queueMessage(trx: Transaction<Database>, jobs: JobQueue, i
   return { message, heldForQuietHours: p.held };
 }
 
+export interface QueueCallBackInput {
+  practiceId: string;
+  /** The caller's number (E.164), as Twilio gave it. */
+  toAddress: string;
+  body: string;
+  idempotencyKey: string;          // e.g. `call-back:${alertId}`
+  createdBy: string;
+  now: Date;
+}
+
+/**
+ * A text back to someone who called or texted a clinician's line ("I will call you in 10
+ * minutes."): inside the caller's transaction, like queueMessage, but to a number and
+ * with no client, so no client consent or quiet hours apply. TCPA (47 U.S.C. 227(b)(1)(A);
+ * a text is a call): one informational reply to a person who has just contacted this very
+ * number, answering their own call, nothing more (FCC 15-72 (2015) on one-time on-demand
+ * replies); a number whose last word to the practice was STOP is not texted. Throws
+ * CHANNEL_NOT_CONFIGURED, NO_CONSENT_FOR_CHANNEL (the number opted out). Does NOT audit.
+ */
+export async function queueCallBack(trx: Transaction<Database>, jobs: JobQueue, input: QueueCallBackInput): Promise<Message> {
+  const existing = await repo.findMessageByKey(trx, input.practiceId, input.idempotencyKey);
+  if (existing) return existing;
+  const transport = transportFor(await repo.findSettings(trx, input.practiceId), 'text');
+  if (!transport) throw new Problem('CHANNEL_NOT_CONFIGURED', 'Text messages are not set up for this practice.');
+  if (await repo.numberOptedOut(trx, input.practiceId, input.toAddress)) {
+    throw new Problem('NO_CONSENT_FOR_CHANNEL', 'That number has asked this practice to stop texting it (STOP).');
+  }
+  const message = await repo.insertMessage(trx, {
+    practice_id: input.practiceId, id: crypto.randomUUID(), client_id: null, channel: 'text', to_address: input.toAddress, purpose: 'call_back',
+    template: 'call_back', subject: null, body: input.body, transport, send_after: input.now, idempotency_key: input.idempotencyKey, last_error: null,
+    provider_message_id: null, follow_up_task_id: null, caring_contact_id: null, created_by: input.createdBy, created_at: input.now, sent_at: null, status_at: input.now,
+  });
+  if (!message) {
+    const raced = await repo.findMessageByKey(trx, input.practiceId, input.idempotencyKey);
+    if (raced) return raced;
+    throw new Problem('MESSAGE_ID_REUSED', 'That message id belongs to another message.');
+  }
+  await repo.insertEvents(trx, [{ practiceId: input.practiceId, messageId: message.id, at: input.now, status: 'queued', detail: 'a text back to a caller' }]);
+  await scheduleSend(trx, jobs, { practiceId: input.practiceId, messageId: message.id }, null);
+  return message;
+}
+
 // --- sending ----------------------------------------------------------------------------------
 
 export interface SendDeps {
@@ -215,8 +257,11 @@ export async function sendQueuedMessage(deps: SendDeps, job: SendJob, isLastTry 
       await scheduleSend(trx, deps.jobs, job, message.send_after);
       return { outcome: 'rescheduled', message };
     }
-    const consent = (await repo.findClientAndConsent(trx, job.practiceId, message.client_id, message.channel))?.consent;
-    if (consent?.consent !== 'given') {
+    // A client's consent on the channel; a caller's text back: that their number has not texted STOP since.
+    const consented = message.client_id
+      ? (await repo.findClientAndConsent(trx, job.practiceId, message.client_id, message.channel))?.consent?.consent === 'given'
+      : !(await repo.numberOptedOut(trx, job.practiceId, message.to_address));
+    if (!consented) {
       await finish(trx, message, { status: 'cancelled', status_at: now }, 'cancelled', 'consent withdrawn before sending', now);
       return { outcome: 'cancelled', message: { ...message, status: 'cancelled' } };
     }
