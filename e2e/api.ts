@@ -1,4 +1,5 @@
 import { expect, request, type APIRequestContext } from '@playwright/test';
+import twilio from 'twilio';
 
 /**
  * Sets the stage for a journey through the API (people, clients, today's appointments),
@@ -59,4 +60,26 @@ export function startsSoon(slotMinutes = 0): string {
   t.setUTCSeconds(0, 0);
   t.setUTCMinutes(t.getUTCMinutes() + (5 - (t.getUTCMinutes() % 5)));
   return t.toISOString();
+}
+
+/**
+ * Gives the practice a Twilio auth token (the messaging settings keep everything else as
+ * it is), so the test can sign webhooks the way Twilio would.
+ */
+export async function setTwilioAuthToken(owner: StageHand, authToken: string): Promise<void> {
+  const { hasSmtpPassword: _p, hasTwilioAuthToken: _t, updatedAt: _u, ...settings } = await owner.get<Record<string, unknown>>('/api/practice/messaging');
+  await owner.send('PUT', '/api/practice/messaging', { ...settings, twilioAuthToken: authToken });
+}
+
+/**
+ * Posts a Twilio webhook (form-encoded) signed with X-Twilio-Signature over the public URL
+ * and the fields, as Twilio signs it; answers the status and the TwiML.
+ */
+export async function postTwilioWebhook(baseURL: string, path: string, params: Record<string, string>, authToken: string): Promise<{ status: number; body: string }> {
+  const url = `${baseURL.replace(/\/$/, '')}${path}`;
+  const ctx = await request.newContext({ baseURL });
+  const res = await ctx.post(path, { form: params, headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params) } });
+  const answer = { status: res.status(), body: await res.text() };
+  await ctx.dispose();
+  return answer;
 }

@@ -33,6 +33,7 @@ import { FollowUpsPage } from './follow-ups/follow-ups-page.tsx';
 import { FollowUpPage } from './follow-ups/follow-up-page.tsx';
 import { TeamFollowUpsPage } from './follow-ups/team-follow-ups-page.tsx';
 import { AccountingRequestsPage } from './disclosures/accounting-requests-page.tsx';
+import { UrgentCallsPage } from './call-gate/urgent-calls-page.tsx';
 
 export function App() {
   return (
@@ -67,6 +68,7 @@ export function App() {
               <Route path="reviews" element={<Allowed action="reports.review_queue"><ReviewsPage /></Allowed>} />
               <Route path="settings/emergencies" element={<Allowed action="escalation.read"><EmergencySettingsPage /></Allowed>} />
               <Route path="settings/messaging" element={<Allowed action="messaging.settings.read"><MessagingSettingsPage /></Allowed>} />
+              <Route path="settings/urgent-calls" element={<UrgentCallsPage />} />
               <Route path="settings/records" element={<Allowed action="retention.manage"><RecordsSettingsPage /></Allowed>} />
               <Route path="outbox" element={<Allowed action="outbox.read"><OutboxPage /></Allowed>} />
               <Route path="follow-ups" element={<Allowed action="follow_ups.read"><FollowUpsPage /></Allowed>} />

@@ -133,6 +133,11 @@ export function Shell() {
                   <NavLink to="/settings/messaging">Messaging</NavLink>
                 </li>
               )}
+              {!enrolling && (can(me, 'call_gate.own') || can(me, 'call_gate.practice')) && (
+                <li>
+                  <NavLink to="/settings/urgent-calls">Urgent calls</NavLink>
+                </li>
+              )}
               {!enrolling && can(me, 'retention.manage') && (
                 <li>
                   <NavLink to="/settings/records">Records</NavLink>

@@ -9,7 +9,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type LiveEventType = 'page' | 'page.updated' | 'incident.updated' | 'notification' | 'message.updated' | 'resync';
+export type LiveEventType = 'page' | 'page.updated' | 'incident.updated' | 'notification' | 'message.updated' | 'session.alert' | 'resync';
 /** 'connecting' until the stream first opens, 'live' while open, 'offline' while it is down or closed. */
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { ReadinessChips, RiskBadge } from '../clients/badges.tsx';
 import { SessionControl } from '../session/start-session.tsx';
@@ -13,10 +14,12 @@ interface Props {
   onChanged: (message: string) => void;
   /** My own appointment with my client: start or open its session (starting only today). */
   session?: { canStart: boolean } | undefined;
+  /** More controls for this session (the front desk's "Let the clinician know" while it runs). */
+  children?: ReactNode;
 }
 
 /** One session of the day: when, who, where, and for the care team the client's risk and readiness. */
-export function SessionCard({ appointment: a, timeZone, showClinician, canChange, onChanged, session }: Props) {
+export function SessionCard({ appointment: a, timeZone, showClinician, canChange, onChanged, session, children }: Props) {
   const cancelled = a.status === 'cancelled';
   const careTeam = onCareTeam(a);
   const timeId = `session-${a.id}-time`;
@@ -43,6 +46,7 @@ export function SessionCard({ appointment: a, timeZone, showClinician, canChange
         )}
         {session && !cancelled && <SessionControl appointment={a} timeZone={timeZone} canStart={session.canStart} describedBy={`${timeId} ${nameId}`} />}
         {canChange && !cancelled && <AppointmentActions appointment={a} timeZone={timeZone} describedBy={`${timeId} ${nameId}`} onChanged={onChanged} />}
+        {!cancelled && children}
       </div>
     </li>
   );

@@ -12,6 +12,7 @@ import { countWords, formatLongDay, hasOwnDay, isDay, onCareTeam, type DayAppoin
 import { SessionCard } from './session-card.tsx';
 import { TodayFollowUps } from '../follow-ups/today-follow-ups.tsx';
 import { NextSessionWarnings } from '../aftercare/next-session-warnings.tsx';
+import { LetClinicianKnow, useRunningSessions } from '../call-gate/let-clinician-know.tsx';
 import { useClinicianChoices, useLocations, useScheduleDay } from './use-schedule.ts';
 
 /** Whose day may be shown: your own and, for supervisors, your supervisees'. */
@@ -110,6 +111,8 @@ export function TodayPage() {
   // Only the clinician whose appointment it is runs its session.
   const runsSession = (a: DayAppointment) => a.clinician.id === me.user.id && onCareTeam(a) && can(me, 'session.run');
   const appointments = day?.appointments ?? [];
+  // The front desk may alert a clinician in a running session (issue 7): only today's sessions run.
+  const running = useRunningSessions(isToday && can(me, 'session.alert.raise'));
   const bookingClinician = ownDay && whose ? { id: whose, name: whose === me.user.id ? me.user.name : (whoseName ?? 'this clinician') } : null;
 
   return (
@@ -173,7 +176,9 @@ export function TodayPage() {
                   canChange={canBook && (!ownDay || onCareTeam(a))}
                   onChanged={changed}
                   session={runsSession(a) ? { canStart: isToday } : undefined}
-                />
+                >
+                  <LetClinicianKnow running={running.get(a.id)} clinicianName={a.clinician.name} describedBy={`session-${a.id}-time session-${a.id}-client`} />
+                </SessionCard>
               ))}
             </ol>
           )}

@@ -7,6 +7,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { SessionAgenda } from '../aftercare/session-agenda.tsx';
+import { SessionAlertBanner } from '../call-gate/session-alert-banner.tsx';
 import { RiskBadge } from '../clients/badges.tsx';
 import { formatPhone, telHref } from '../clients/format.ts';
 import { formatTime, modalityWords } from '../schedule/schedule.ts';
@@ -67,6 +68,8 @@ function SessionScreen({ part, discreet }: { part: SessionPart; discreet: boolea
         <DiscreetToggle />
         <EmergencyControl clientId={session.client.id} sessionId={session.id} openIncidentId={incidentOpen?.id ?? null} />
       </div>
+      {/* Urgent calls that broke through (issue 7): at the top, above the session's own details. */}
+      <SessionAlertBanner sessionId={session.id} running={!ended} timeZone={timeZone} discreet={discreet} />
       <SessionHeader session={session} timeZone={timeZone} now={now} discreet={discreet} />
       {ended && (
         <div ref={endedRef} tabIndex={-1} className="notice session-ended" role="status">
