@@ -1,19 +1,21 @@
 import { inflateSync } from 'node:zlib';
 
 /**
- * The text drawn on each page of a PDF made by pdfkit, page by page, one line per text
- * run. Reads what pdfkit writes (a classic xref table, direct /Length, hex strings in TJ
- * arrays): embedded fonts (Type0, Identity-H) through their ToUnicode CMap, the standard
- * fonts as Windows-1252. Not a general PDF parser.
+ * The text drawn on each page of a PDF made by pdfkit, page by page, one line per printed
+ * line: text runs on one baseline (a bold label and its value, a name in another font) join
+ * up, with a space between them only where the page leaves a gap. Reads what pdfkit writes
+ * (a classic xref table, direct /Length, `Tm` then `Tf` then hex strings in a TJ array):
+ * embedded fonts (Type0, Identity-H) through their ToUnicode CMap and /W widths, the
+ * standard fonts as Windows-1252. Not a general PDF parser.
  */
 export function pdfPagesText(pdf: Buffer): string {
   const objects = readObjects(pdf);
   const streamOf = (id: number) => stream(pdf, objects.get(id)!);
-  const fonts = new Map<string, (hex: string) => string>();
+  const fonts = new Map<string, Decoder>();
   for (const { dict } of objects.values()) {
     const resources = /\/Font\s*<<([^>]*)>>/.exec(dict);
     for (const [, name, ref] of resources?.[1]!.matchAll(/\/([^\s/]+)\s+(\d+) 0 R/g) ?? []) {
-      if (!fonts.has(name!)) fonts.set(name!, fontDecoder(objects.get(Number(ref))?.dict ?? '', streamOf));
+      if (!fonts.has(name!)) fonts.set(name!, fontDecoder(objects.get(Number(ref))?.dict ?? '', objects, streamOf));
     }
   }
   const pagesObj = [...objects.values()].find((o) => /\/Type\s*\/Pages\b/.test(o.dict));
@@ -22,14 +24,29 @@ export function pdfPagesText(pdf: Buffer): string {
   for (const pageId of kids) {
     const contents = /\/Contents\s+(\d+) 0 R/.exec(objects.get(pageId)!.dict);
     const content = streamOf(Number(contents![1])).toString('latin1');
-    let decode: (hex: string) => string = winAnsi;
-    for (const [, font, array] of content.matchAll(/\/([^\s/]+)\s+[\d.]+\s+Tf|\[([^\]]*)\]\s*TJ/g)) {
-      if (font) decode = fonts.get(font) ?? winAnsi;
-      else text.push([...array!.matchAll(/<([0-9a-fA-F]*)>/g)].map(([, hex]) => decode(hex!)).join(''));
+    let decoder = STANDARD;
+    let [x, y, size] = [0, 0, 0];
+    let line: { y: number; endX: number } | undefined;
+    for (const [, tx, ty, font, fontSize, array] of content.matchAll(/(-?[\d.]+) (-?[\d.]+) Tm|\/([^\s/]+)\s+([\d.]+)\s+Tf|\[([^\]]*)\]\s*TJ/g)) {
+      if (tx !== undefined) [x, y] = [Number(tx), Number(ty)];
+      else if (font) [decoder, size] = [fonts.get(font) ?? STANDARD, Number(fontSize)];
+      else {
+        const parts = [...array!.matchAll(/<([0-9a-fA-F]*)>|(-?[\d.]+)/g)];
+        const run = parts.map(([, hex]) => (hex === undefined ? '' : decoder.decode(hex))).join('');
+        // TJ numbers move the pen back, in thousandths of the font size.
+        const width = parts.reduce((w, [, hex, shift]) => w + (hex === undefined ? -Number(shift) : decoder.width(hex)), 0) * size / 1000;
+        if (line && Math.abs(line.y - y) < 0.01) text[text.length - 1] += (Math.abs(x - line.endX) < 0.5 ? '' : ' ') + run;
+        else text.push(run);
+        line = { y, endX: decoder.measured ? x + width : NaN };
+      }
     }
   }
   return text.join('\n');
 }
+
+/** A font's text (by its ToUnicode CMap) and advance (by its /W widths, 1000 to the em) for a hex string. */
+interface Decoder { decode(hex: string): string; width(hex: string): number; measured: boolean }
+const STANDARD: Decoder = { decode: winAnsi, width: () => 0, measured: false };
 
 interface PdfObject { dict: string; start: number }
 
@@ -59,12 +76,30 @@ function stream(pdf: Buffer, obj: PdfObject): Buffer {
   return /\/FlateDecode/.test(obj.dict) ? inflateSync(raw) : raw;
 }
 
-/** A font's text decoder: embedded fonts by their ToUnicode CMap (2-byte codes), standard fonts as Windows-1252. */
-function fontDecoder(fontDict: string, streamOf: (id: number) => Buffer): (hex: string) => string {
+/** A font's decoder: embedded fonts by their ToUnicode CMap (2-byte codes) and /W widths, standard fonts as Windows-1252. */
+function fontDecoder(fontDict: string, objects: Map<number, PdfObject>, streamOf: (id: number) => Buffer): Decoder {
   const toUnicode = /\/ToUnicode\s+(\d+) 0 R/.exec(fontDict);
-  if (!toUnicode) return winAnsi;
+  if (!toUnicode) return STANDARD;
   const cmap = parseToUnicode(streamOf(Number(toUnicode[1])).toString('latin1'));
-  return (hex) => (hex.match(/.{4}/g) ?? []).map((code) => cmap.get(parseInt(code, 16)) ?? '\uFFFD').join('');
+  const descendant = objects.get(Number(/\/DescendantFonts\s*\[\s*(\d+) 0 R/.exec(fontDict)?.[1]))?.dict ?? '';
+  const widths = parseWidths(descendant);
+  const codes = (hex: string) => (hex.match(/.{4}/g) ?? []).map((code) => parseInt(code, 16));
+  return {
+    decode: (hex) => codes(hex).map((code) => cmap.get(code) ?? '\uFFFD').join(''),
+    width: (hex) => codes(hex).reduce((w, code) => w + (widths.get(code) ?? 0), 0),
+    measured: widths.size > 0,
+  };
+}
+
+/** The /W array of a CIDFont: `first [w w …]` lists and `first last w` ranges. */
+function parseWidths(cidFont: string): Map<number, number> {
+  const widths = new Map<number, number>();
+  const body = /\/W\s*\[((?:[^\[\]]|\[[^\]]*\])*)\]/.exec(cidFont)?.[1] ?? '';
+  for (const [, first, list, last, width] of body.matchAll(/(\d+)\s*(?:\[([^\]]*)\]|(\d+)\s+([\d.]+))/g)) {
+    if (list !== undefined) list.trim().split(/\s+/).filter(Boolean).forEach((w, i) => widths.set(Number(first) + i, Number(w)));
+    else for (let code = Number(first); code <= Number(last); code++) widths.set(code, Number(width));
+  }
+  return widths;
 }
 
 /** The bfrange (array and incrementing forms) and bfchar entries of a ToUnicode CMap. */
