@@ -45,11 +45,19 @@ async function current(page: Page) {
   return page.getByRole('region', { name: 'Steps' }).getByRole('article');
 }
 
-test('S2: imminent risk on a video session triages high; the supervisor acknowledges the page on her own screen', async ({ page, browser }) => {
+test('S2: imminent risk on a video session triages high; the supervisor acknowledges the page on her own screen', async ({ page, browser, baseURL }) => {
   // Dr. Singh is signed in elsewhere, on her own day.
   const hers = await browser.newContext();
   const singh = await hers.newPage();
   await signIn(singh, amara);
+  // Away from her desk, pages reach her by text too: she gives the number once.
+  await singh.goto('/settings/emergencies');
+  const byText = singh.getByRole('region', { name: 'Your pages by text' });
+  await byText.getByLabel('Mobile number for pages').fill('(510) 555-0142');
+  await byText.getByRole('button', { name: 'Save' }).click();
+  await expect(byText.getByRole('status')).toHaveText('Your pages will also be texted to +15105550142.');
+  await snap(singh, '28a-pages-by-text');
+  await singh.goto('/today');
 
   await signIn(page, mei);
   await page.goto('/today');
@@ -76,6 +84,13 @@ test('S2: imminent risk on a video session triages high; the supervisor acknowle
   await alert.getByRole('button', { name: 'Acknowledge' }).click();
   const paged = page.getByRole('region', { name: 'Help paged' });
   await expect(paged).toContainText(/Acknowledged by Dr\. Amara Singh/);
+  // …and the text went to her phone, naming no client.
+  const olivia = await StageHand.signIn(baseURL!, owner);
+  const { messages } = await olivia.get<{ messages: { toAddress: string; purpose: string; body: string }[] }>('/api/messaging/outbox');
+  const text = messages.find((m) => m.purpose === 'page' && m.toAddress === '+15105550142');
+  expect(text?.body).toContain('Open Holdspace');
+  expect(text?.body).not.toContain('Riley');
+  await olivia.dispose();
 
   // Stay with Riley; the screener: items 1–4 yes, 5 and 6 no.
   await (await current(page)).getByRole('button', { name: /^Done/ }).click();

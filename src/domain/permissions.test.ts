@@ -9,6 +9,7 @@ const CLINICAL: Role[] = ['clinician', 'supervisor'];
 const MAY_ATTEMPT: Record<Action, Role[]> = {
   'me.read': ALL,
   'me.totp.enroll': ALL,
+  'me.page_phone': ALL,
   'auth.sign_out': ALL,
   'users.list': ['owner', 'admin'],
   'users.invite': ['owner', 'admin'],
@@ -105,7 +106,7 @@ describe('permissions', () => {
   it('lists what a front desk person may attempt', () => {
     expect(allowedActions({ userId: 'u', practiceId: 'p', role: 'front_desk' }).sort()).toEqual(
       ['appointments.book', 'auth.sign_out', 'clients.directory', 'incident.note', 'incident.read', 'incidents.list', 'live.subscribe',
-        'locations.read', 'me.read', 'me.totp.enroll', 'notifications.read', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read',
+        'locations.read', 'me.page_phone', 'me.read', 'me.totp.enroll', 'notifications.read', 'pages.acknowledge', 'pages.read', 'policy.read', 'schedule.read',
         'session.alert.raise'],
     );
   });

@@ -66,6 +66,8 @@ const BREAK_GLASS_READ = [['isClinician', 'hasBreakGlassGrant']] as const;
 export const permissions = {
   'me.read': [['isSignedIn']],
   'me.totp.enroll': [['isSignedIn']],
+  // Anyone may be paged (the owner at the last level too): each sets where their pages are texted.
+  'me.page_phone': [['isSignedIn']],
   'auth.sign_out': [['isSignedIn']],
   'users.list': [['isAdmin']],
   'users.invite': [['isAdmin']],

@@ -12,6 +12,8 @@ export interface UserTable {
   totp_enabled: ColumnType<boolean, boolean | undefined, boolean>;
   totp_last_step: number | null;
   active: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Where their pages are also texted (E.164), if they gave a number. */
+  page_phone: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 export type User = Selectable<UserTable>;

@@ -5,7 +5,7 @@ type Created = ColumnType<Date, Date | undefined, never>;
 export type TextProvider = 'none' | 'development' | 'twilio';
 export type MessageChannel = 'text' | 'email';
 // 'call_back': a text back to someone who called a clinician's line in session (src/modules/call-gate); no client.
-export type MessagePurpose = 'check_in' | 'appointment' | 'caring_contact' | 'call_back';
+export type MessagePurpose = 'check_in' | 'appointment' | 'caring_contact' | 'call_back' | 'page';
 export type MessageTransport = 'development' | 'smtp' | 'twilio';
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'undeliverable' | 'cancelled';
 

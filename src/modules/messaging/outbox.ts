@@ -201,16 +201,42 @@ export interface QueueCallBackInput {
  * CHANNEL_NOT_CONFIGURED, NO_CONSENT_FOR_CHANNEL (the number opted out). Does NOT audit.
  */
 export async function queueCallBack(trx: Transaction<Database>, jobs: JobQueue, input: QueueCallBackInput): Promise<Message> {
-  const existing = await repo.findMessageByKey(trx, input.practiceId, input.idempotencyKey);
-  if (existing) return existing;
   const transport = transportFor(await repo.findSettings(trx, input.practiceId), 'text');
   if (!transport) throw new Problem('CHANNEL_NOT_CONFIGURED', 'Text messages are not set up for this practice.');
   if (await repo.numberOptedOut(trx, input.practiceId, input.toAddress)) {
     throw new Problem('NO_CONSENT_FOR_CHANNEL', 'That number has asked this practice to stop texting it (STOP).');
   }
+  return queueTextToNumber(trx, jobs, { ...input, transport, purpose: 'call_back', detail: 'a text back to a caller' });
+}
+
+/**
+ * A page by text to a member of staff at the number they gave for it (users.page_phone):
+ * in the transaction that pages them, at once whatever the hour (it is their pager), and
+ * saying only that help is asked for — no client, no protocol (HIPAA 45 CFR 164.502(b),
+ * minimum necessary: a phone's lock screen shows it). Nothing is queued, and the page goes
+ * on regardless, when the practice has no text transport or the number texted STOP.
+ */
+export async function queuePageText(
+  trx: Transaction<Database>, jobs: JobQueue,
+  input: { practiceId: string; toAddress: string; practiceName: string; idempotencyKey: string; now: Date },
+): Promise<Message | null> {
+  const transport = transportFor(await repo.findSettings(trx, input.practiceId), 'text');
+  if (!transport || (await repo.numberOptedOut(trx, input.practiceId, input.toAddress))) return null;
+  const body = `${input.practiceName}: you are paged — a colleague needs help now. Open Holdspace to see the page and acknowledge it.`;
+  return queueTextToNumber(trx, jobs, { ...input, body, transport, createdBy: null, purpose: 'page', detail: 'a page by text' });
+}
+
+/** A text to a number rather than to a client: no client consent or quiet hours; sent at once through the outbox. */
+async function queueTextToNumber(
+  trx: Transaction<Database>, jobs: JobQueue,
+  input: { practiceId: string; toAddress: string; body: string; idempotencyKey: string; createdBy: string | null; now: Date;
+    transport: MessageTransport; purpose: 'call_back' | 'page'; detail: string },
+): Promise<Message> {
+  const existing = await repo.findMessageByKey(trx, input.practiceId, input.idempotencyKey);
+  if (existing) return existing;
   const message = await repo.insertMessage(trx, {
-    practice_id: input.practiceId, id: crypto.randomUUID(), client_id: null, channel: 'text', to_address: input.toAddress, purpose: 'call_back',
-    template: 'call_back', subject: null, body: input.body, transport, send_after: input.now, idempotency_key: input.idempotencyKey, last_error: null,
+    practice_id: input.practiceId, id: crypto.randomUUID(), client_id: null, channel: 'text', to_address: input.toAddress, purpose: input.purpose,
+    template: input.purpose, subject: null, body: input.body, transport: input.transport, send_after: input.now, idempotency_key: input.idempotencyKey, last_error: null,
     provider_message_id: null, follow_up_task_id: null, caring_contact_id: null, created_by: input.createdBy, created_at: input.now, sent_at: null, status_at: input.now,
   });
   if (!message) {
@@ -218,7 +244,7 @@ export async function queueCallBack(trx: Transaction<Database>, jobs: JobQueue, 
     if (raced) return raced;
     throw new Problem('MESSAGE_ID_REUSED', 'That message id belongs to another message.');
   }
-  await repo.insertEvents(trx, [{ practiceId: input.practiceId, messageId: message.id, at: input.now, status: 'queued', detail: 'a text back to a caller' }]);
+  await repo.insertEvents(trx, [{ practiceId: input.practiceId, messageId: message.id, at: input.now, status: 'queued', detail: input.detail }]);
   await scheduleSend(trx, jobs, { practiceId: input.practiceId, messageId: message.id }, null);
   return message;
 }

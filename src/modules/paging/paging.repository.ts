@@ -33,16 +33,16 @@ export async function findUsers(db: Db, practiceId: string, ids: readonly string
  * on-call clinicians and supervisors, the owners. Only active people; never the requester.
  */
 export async function findTargets(db: Db, practiceId: string, requestedBy: string, onCallUserIds: readonly string[]) {
-  const { rows } = await sql<{ target: EscalationTarget; id: string; name: string }>`
-    select 'supervisor' as target, u.id, u.name from supervision s
+  const { rows } = await sql<{ target: EscalationTarget; id: string; name: string; page_phone: string | null }>`
+    select 'supervisor' as target, u.id, u.name, u.page_phone from supervision s
       join users u on u.practice_id = s.practice_id and u.id = s.supervisor_id
       where s.practice_id = ${practiceId} and s.clinician_id = ${requestedBy} and u.active and u.id <> ${requestedBy}
     union all
-    select 'on_call', u.id, u.name from users u
+    select 'on_call', u.id, u.name, u.page_phone from users u
       where u.practice_id = ${practiceId} and u.id = any(${[...onCallUserIds]}::uuid[]) and u.active
         and u.role in ('clinician', 'supervisor') and u.id <> ${requestedBy}
     union all
-    select 'owner', u.id, u.name from users u
+    select 'owner', u.id, u.name, u.page_phone from users u
       where u.practice_id = ${practiceId} and u.role = 'owner' and u.active and u.id <> ${requestedBy}
     order by target, name, id`.execute(db);
   return rows;
@@ -54,27 +54,27 @@ export async function findTargets(db: Db, practiceId: string, requestedBy: strin
  */
 export async function findPolicyAndTargets(db: Db, practiceId: string, requestedBy: string) {
   const { rows } = await sql<{
-    target: EscalationTarget | null; id: string | null; name: string | null;
+    target: EscalationTarget | null; id: string | null; name: string | null; page_phone: string | null;
     levels: unknown; rounds: number | null; on_call_user_ids: string[] | null;
   }>`
     with ep as (select levels, rounds, on_call_user_ids from escalation_policies where practice_id = ${practiceId})
-    select null as target, null::uuid as id, null as name, ep.levels, ep.rounds, ep.on_call_user_ids from ep
+    select null as target, null::uuid as id, null as name, null as page_phone, ep.levels, ep.rounds, ep.on_call_user_ids from ep
     union all (
-      select 'supervisor', u.id, u.name, null::jsonb, null::integer, null::uuid[] from supervision s
+      select 'supervisor', u.id, u.name, u.page_phone, null::jsonb, null::integer, null::uuid[] from supervision s
         join users u on u.practice_id = s.practice_id and u.id = s.supervisor_id
         where s.practice_id = ${practiceId} and s.clinician_id = ${requestedBy} and u.active and u.id <> ${requestedBy}
       union all
-      select 'on_call', u.id, u.name, null::jsonb, null::integer, null::uuid[] from users u
+      select 'on_call', u.id, u.name, u.page_phone, null::jsonb, null::integer, null::uuid[] from users u
         where u.practice_id = ${practiceId} and u.id = any(coalesce((select on_call_user_ids from ep), '{}'::uuid[])) and u.active
           and u.role in ('clinician', 'supervisor') and u.id <> ${requestedBy}
       union all
-      select 'owner', u.id, u.name, null::jsonb, null::integer, null::uuid[] from users u
+      select 'owner', u.id, u.name, u.page_phone, null::jsonb, null::integer, null::uuid[] from users u
         where u.practice_id = ${practiceId} and u.role = 'owner' and u.active and u.id <> ${requestedBy}
       order by 1, 3, 2
     )`.execute(db);
   const [first] = rows;
   const policy = first && first.target === null ? first : undefined;
-  const targets = rows.filter((r): r is typeof r & { target: EscalationTarget; id: string; name: string } => r.target !== null);
+  const targets = rows.filter((r): r is typeof r & { target: EscalationTarget; id: string; name: string; page_phone: string | null } => r.target !== null);
   return { policy, targets };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../server/app.ts';
 import { requestMeta, requireAuth } from '../../server/auth-hooks.ts';
-import { uuidField } from '../../server/schemas.ts';
+import { phoneField, uuidField } from '../../server/schemas.ts';
 import { ESCALATION_TARGETS, EscalationPolicySchema } from '../../domain/escalation.ts';
 import * as paging from './paging.service.ts';
 
@@ -21,6 +21,19 @@ const policyView = z.object({
 /** `clock` lets tests set the time of acknowledgements; the server uses the system clock. */
 export const pagingRoutes = (deps: AppDeps & { clock?: paging.Clock }): FastifyPluginAsyncZod => async (app) => {
   const clock = deps.clock ?? paging.systemClock;
+
+  app.get('/api/me/page-phone', {
+    config: { action: 'me.page_phone' },
+    schema: { tags: ['paging'], summary: 'The number my pages are also texted to (null: pages reach me in the browser only)', response: { 200: z.object({ phone: z.string().nullable() }) } },
+  }, async (request) => ({ phone: await paging.readPagePhone(deps.db, requireAuth(request)) }));
+
+  app.put('/api/me/page-phone', {
+    config: { action: 'me.page_phone' },
+    schema: {
+      tags: ['paging'], summary: 'Sets (or with null, clears) the number my pages are also texted to, at any hour',
+      body: z.strictObject({ phone: phoneField.nullable() }), response: { 200: z.object({ phone: z.string().nullable() }) },
+    },
+  }, async (request) => ({ phone: await paging.savePagePhone(deps.db, requireAuth(request), request.body.phone, requestMeta(request).ip) }));
 
   app.get('/api/pages', {
     config: { action: 'pages.read' },

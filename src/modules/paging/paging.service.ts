@@ -15,6 +15,7 @@ import type { AuthContext } from '../auth/auth.service.ts';
 import { incidentAudience } from '../incidents/incidents.repository.ts';
 import type { PageStatus } from './paging.table.ts';
 import * as repo from './paging.repository.ts';
+import { queuePageText } from '../messaging/outbox.ts';
 
 type Db = Kysely<Database>;
 
@@ -179,15 +180,16 @@ export interface PageRequested {
   messages: LiveMessage[];
 }
 
-type People = Map<EscalationTarget, { id: string; name: string }[]>;
+type Person = { id: string; name: string; pagePhone: string | null };
+type People = Map<EscalationTarget, Person[]>;
 
 async function resolveTargets(trx: Transaction<Database>, practiceId: string, requestedBy: string, policy: EscalationPolicy): Promise<People> {
   return peopleOf(await repo.findTargets(trx, practiceId, requestedBy, policy.onCallUserIds));
 }
 
-function peopleOf(rows: { target: EscalationTarget; id: string; name: string }[]): People {
+function peopleOf(rows: { target: EscalationTarget; id: string; name: string; page_phone: string | null }[]): People {
   const people: People = new Map([['supervisor', []], ['on_call', []], ['owner', []]]);
-  for (const row of rows) people.get(row.target)!.push({ id: row.id, name: row.name });
+  for (const row of rows) people.get(row.target)!.push({ id: row.id, name: row.name, pagePhone: row.page_phone });
   return people;
 }
 
@@ -242,7 +244,7 @@ async function advance(
   const timeline: { what: string }[] = skipped.map((s) => ({
     what: `Nobody to page at ${levelOf(policy, s)} (${TARGET_LABELS[targetAt(policy, s)]}): skipped`,
   }));
-  let notified: { id: string; name: string }[] = [];
+  let notified: Person[] = [];
   if (step === 'exhausted') {
     timeline.push({
       what: after === null
@@ -260,6 +262,7 @@ async function advance(
   });
   if (step !== 'exhausted') {
     await scheduleEscalation(trx, jobs, { practiceId: a.practiceId, pageId: a.pageId, level: step.level, round: step.round }, nextEscalationAt!);
+    await textThePaged(trx, jobs, a, step, notified);
   }
   // Who was given access to the incident by being paged (minimum necessary: recorded who and why).
   await appendAuditEvent(trx, {
@@ -269,6 +272,19 @@ async function advance(
     detail: { incidentId: a.incidentId, step, skipped, notifiedUserIds: notified.map((p) => p.id), nextEscalationAt: nextEscalationAt?.toISOString() ?? null },
   });
   return { step, notified, nextEscalationAt, saved };
+}
+
+/** Each person this step paged who gave a number for it is texted too, once per page, level and round. */
+async function textThePaged(trx: Transaction<Database>, jobs: JobQueue, a: Advance, step: EscalationStep, notified: Person[]): Promise<void> {
+  const withPhone = notified.filter((p): p is Person & { pagePhone: string } => p.pagePhone !== null);
+  if (withPhone.length === 0) return;
+  const practice = await trx.selectFrom('practices').select('name').where('id', '=', a.practiceId).executeTakeFirstOrThrow();
+  for (const person of withPhone) {
+    await queuePageText(trx, jobs, {
+      practiceId: a.practiceId, toAddress: person.pagePhone, practiceName: practice.name, now: a.at,
+      idempotencyKey: `page:${a.pageId}:${step.level}:${step.round}:${person.id}`,
+    });
+  }
 }
 
 /**
@@ -444,6 +460,25 @@ export async function publishAll(live: LiveHub, db: Kysely<any>, messages: reado
 // --- answering a page -------------------------------------------------------------------------
 
 /** The open (or exhausted) pages I was notified of, for the alert after a reload. */
+// --- where my pages are texted ---------------------------------------------------------------
+
+export async function readPagePhone(db: Db, auth: AuthContext): Promise<string | null> {
+  const row = await db.selectFrom('users').select('page_phone').where('practice_id', '=', auth.practice.id).where('id', '=', auth.user.id).executeTakeFirst();
+  return row?.page_phone ?? null;
+}
+
+export async function savePagePhone(db: Db, auth: AuthContext, phone: string | null, ip: string | null): Promise<string | null> {
+  return db.transaction().execute(async (trx) => {
+    const before = await readPagePhone(trx, auth);
+    await trx.updateTable('users').set({ page_phone: phone }).where('practice_id', '=', auth.practice.id).where('id', '=', auth.user.id).execute();
+    await appendAuditEvent(trx, {
+      practiceId: auth.practice.id, actorUserId: auth.user.id, actorRole: auth.user.role, action: 'me.page_phone', resourceType: 'user',
+      resourceId: auth.user.id, ip, outcome: 'success', detail: { before, after: phone },
+    });
+    return phone;
+  });
+}
+
 export async function listMyPages(db: Db, auth: AuthContext, ip: string | null): Promise<PageForMe[]> {
   const rows = await repo.findPagesForUser(db, auth.practice.id, auth.user.id);
   await appendAuditEvent(db, {

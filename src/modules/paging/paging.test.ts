@@ -239,6 +239,47 @@ describe('escalation, on a clock the test controls', () => {
   });
 });
 
+describe('pages by text', () => {
+  const pageTexts = (practiceId: string) => db.selectFrom('messages').select(['to_address', 'body', 'purpose', 'client_id', 'idempotency_key', 'status'])
+    .where('practice_id', '=', practiceId).where('purpose', '=', 'page').orderBy('created_at').orderBy('to_address').execute();
+
+  it('texts each person paged who gave a number, once per level and round, saying nothing of the client; the page goes on without a number', async () => {
+    const { practice, onCall, u, incidentId } = await world('Paging by text');
+    const supervisor = await signedIn(app, u.supervisor);
+    expect((await supervisor.put('/api/me/page-phone', { phone: '(510) 555-0142' })).json()).toEqual({ phone: '+15105550142' });
+    expect((await supervisor.get('/api/me/page-phone')).json()).toEqual({ phone: '+15105550142' });
+    const owner = await signedIn(app, u.owner);
+    expect((await owner.put('/api/me/page-phone', { phone: '+15105550199' })).statusCode).toBe(200);
+    // A bad number is refused and changes nothing.
+    const bad = await owner.put('/api/me/page-phone', { phone: 'call me maybe' });
+    expect(bad.statusCode).toBe(400);
+    expect((await owner.get('/api/me/page-phone')).json()).toEqual({ phone: '+15105550199' });
+
+    const clock = new TestClock(T);
+    const requested = await page(practice.practiceId, incidentId, u.clinician.id, clock.now());
+    let texts = await pageTexts(practice.practiceId);
+    expect(texts).toEqual([expect.objectContaining({
+      to_address: '+15105550142', purpose: 'page', client_id: null, status: 'queued', idempotency_key: `page:${requested.pageId}:0:1:${u.supervisor.id}`,
+    })]);
+    // The lock screen shows it: no client, no protocol, no risk words.
+    expect(texts[0]!.body).toContain('Open Holdspace');
+    expect(texts[0]!.body).not.toMatch(/Riley|risk|suicid|imminent|harm/i);
+
+    // On call (no number) is paged in the browser only; then the owner is texted too.
+    await fire(await pendingTimer(requested.pageId), clock);
+    await fire(await pendingTimer(requested.pageId), clock);
+    texts = await pageTexts(practice.practiceId);
+    expect(texts.map((t) => t.to_address)).toEqual(['+15105550142', '+15105550199']);
+    expect((await recipients(requested.pageId)).map((r) => r.user_id)).toEqual([u.supervisor.id, onCall.id, u.owner.id]);
+    // Each text goes through the outbox's send job.
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'message-send'
+      and data->>'messageId' in (select id::text from messages where practice_id = ${practice.practiceId} and purpose = 'page')`.execute(db);
+    expect(rows[0]!.n).toBe(2);
+    const audited = await db.selectFrom('audit_events').select('detail').where('practice_id', '=', practice.practiceId).where('action', '=', 'me.page_phone').execute();
+    expect(audited).toHaveLength(2);
+  });
+});
+
 describe('closing an incident', () => {
   it("cancels its waiting pages: their timers then do nothing, and the incident view lists who was paged", async () => {
     const { practice, u, incidentId } = await world();

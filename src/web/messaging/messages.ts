@@ -59,6 +59,8 @@ export const TEMPLATE_NAMES: Record<string, string> = {
   check_in: 'Check-in',
   appointment_reminder: 'Appointment reminder',
   caring_contact: 'Caring contact',
+  call_back: 'Text back to a caller',
+  page: 'Page by text',
 };
 
 export const STATUS_WORDS: Record<MessageStatus, string> = {

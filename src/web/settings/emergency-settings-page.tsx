@@ -3,6 +3,7 @@
 import { can, useMe } from '../session.tsx';
 import { usePageTitle } from '../ui.tsx';
 import { EscalationPolicyPanel } from './escalation-policy-panel.tsx';
+import { PagePhonePanel } from './page-phone-panel.tsx';
 import { ProtocolParametersPanel } from './protocol-parameters-panel.tsx';
 
 export function EmergencySettingsPage() {
@@ -16,6 +17,7 @@ export function EmergencySettingsPage() {
         When a clinician asks for help in an emergency, Holdspace pages people in this order until someone acknowledges.
         {canManage ? ' Change the order, the waits and who is on call here.' : ''}
       </p>
+      {can(me, 'me.page_phone') && <PagePhonePanel />}
       <EscalationPolicyPanel canManage={canManage} />
       {can(me, 'protocols.read') && <ProtocolParametersPanel canConfigure={can(me, 'protocols.configure')} />}
     </div>
