@@ -66,6 +66,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
   installAuthHooks(app, deps.db, deps.config.idleTimeoutMinutes);
+  // PostgreSQL text cannot hold U+0000: refused here, for every route, before anything is read or written.
+  app.addHook('preValidation', async (request) => {
+    const where = nulPath({ body: request.body, querystring: request.query, params: request.params });
+    if (where) throw new Problem('VALIDATION_FAILED', `${where}: text may not contain the NUL character (U+0000)`, { errors: [{ path: where, message: 'may not contain the NUL character (U+0000)' }] });
+  });
 
   // Security headers on every response: no framing, no sniffing, no referrer leaks.
   app.addHook('onSend', async (_request, reply) => {
@@ -119,4 +124,17 @@ async function serveWebApp(app: FastifyInstance) {
     }
     return reply.type('text/html').sendFile('index.html');
   });
+}
+
+/** The path of the first string (or key) holding U+0000 in a parsed request, or null. */
+export function nulPath(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return here;
+    const found = nulPath(inner, here);
+    if (found) return found;
+  }
+  return null;
 }
