@@ -45,11 +45,11 @@ export interface ListPage {
  * clients that actor may open; without it, the whole practice's directory.
  */
 export async function listClients(db: Db, practiceId: string, page: ListPage, careTeamOf?: Actor) {
-  // A care team's clients are found through client_clinicians (client_clinicians_clinician_idx)
-  // and sorted there: a few hundred rows, instead of walking the whole practice's name index.
+  // A care team's clients are found through client_clinicians (client_clinicians_clinician_idx),
+  // then fetched by primary key and sorted: a few hundred rows. As `= any(array(…))` the planner
+  // cannot turn it into a hash join over every client of the practice (11 ms instead of 4 at 10,000).
   let q = (careTeamOf
-    ? db.with((cte) => cte('mine').materialized(), () => careTeamClientIds(db, careTeamOf).distinct())
-      .selectFrom('clients as c').innerJoin('mine', 'mine.client_id', 'c.id')
+    ? db.selectFrom('clients as c').where(sql<boolean>`c.id = any(array(${careTeamClientIds(db, careTeamOf)}))`)
     : db.selectFrom('clients as c'))
     .select(['c.id', 'c.legal_name', 'c.preferred_name', 'c.pronouns', 'c.risk_level', 'c.risk_assessed_at', 'c.archived_at'])
     .select(sql<string>`lower(coalesce(c.preferred_name, c.legal_name))`.as('sort_key'))
