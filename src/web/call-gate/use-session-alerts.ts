@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api.ts';
 import { subscribeLive, useLiveStatus } from '../live/live-events.ts';
 import { alertsPath, sortAlerts, type SessionAlert } from './call-gate.ts';
-import { playSoftChime } from './soft-chime.ts';
+import { playSoftNote } from '../live/page-tone.ts';
 
 /** While live updates are down, ask for the list this often instead. */
 const POLL_MS = 20_000;
@@ -26,7 +26,7 @@ export function useSessionAlerts(sessionId: string, running: boolean) {
       if (!alive.current) return;
       const open = r.alerts.filter((a) => a.status === 'open').map((a) => a.id);
       // The first list is what was already there: only alerts that arrive afterwards chime.
-      if (known.current && open.some((id) => !known.current?.has(id))) playSoftChime();
+      if (known.current && open.some((id) => !known.current?.has(id))) void playSoftNote();
       known.current = new Set([...(known.current ?? []), ...r.alerts.map((a) => a.id)]);
       setAlerts(sortAlerts(r.alerts));
     } catch {

@@ -59,18 +59,34 @@ export async function playPageTone(): Promise<boolean> {
   }
 }
 
-function note(ctx: AudioContext, at: number, frequency: number): void {
+function note(ctx: AudioContext, at: number, frequency: number, shape = { peak: 0.3, attack: 0.02, decay: 0.26 }): void {
   const osc = ctx.createOscillator();
   const gain = ctx.createGain();
   osc.type = 'sine';
   osc.frequency.value = frequency;
   // A soft attack and a quick decay: noticeable, not harsh.
   gain.gain.setValueAtTime(0.0001, at);
-  gain.gain.exponentialRampToValueAtTime(0.3, at + 0.02);
-  gain.gain.exponentialRampToValueAtTime(0.0001, at + 0.26);
+  gain.gain.exponentialRampToValueAtTime(shape.peak, at + shape.attack);
+  gain.gain.exponentialRampToValueAtTime(0.0001, at + shape.decay);
   osc.connect(gain).connect(ctx.destination);
   osc.start(at);
-  osc.stop(at + 0.3);
+  osc.stop(at + shape.decay + 0.04);
+}
+
+/**
+ * One soft note, once: an urgent call reaching a session. Noticeable to the clinician, not
+ * alarming to the client in the room (the page tone is louder and repeats). Silent until
+ * the person has clicked or pressed a key; the banner is the alert either way.
+ */
+export async function playSoftNote(): Promise<boolean> {
+  const ctx = audioContext();
+  if (!ctx || !(await running(ctx))) return false;
+  try {
+    note(ctx, ctx.currentTime + 0.05, 587.33, { peak: 0.12, attack: 0.04, decay: 0.9 }); // D5
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Call from a click or key press: sound may start from now on. */
