@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { PreparingClient } from './prepared-statements.ts';
 import { migrations } from '../../migrations/index.ts';
 import type { PracticeTable } from '../modules/practices/practices.table.ts';
 import type { AuthSessionTable, InviteTable, SignInFailureTable, SupervisionTable, UserTable } from '../modules/auth/auth.table.ts';
@@ -94,7 +95,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export function createDatabase(url: string, poolSize = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000, Client: PreparingClient });
   // A dropped connection (PostgreSQL restarting) must not crash the server; the pool reconnects.
   // The pool listens for errors only on idle clients: one lost while checked out (a transaction
   // waiting between statements) would emit an unhandled 'error' and end the process. Its next
