@@ -9,6 +9,7 @@ import * as m0007 from './0007_encryption_break_glass.ts';
 import * as m0008 from './0008_export_retention.ts';
 import * as m0009 from './0009_call_gate.ts';
 import * as m0010 from './0010_page_texts.ts';
+import * as m0011 from './0011_pager_standby.ts';
 
 /** Every migration, in order. Forward-only: add a file and a line; never edit one that shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_export_retention': m0008,
   '0009_call_gate': m0009,
   '0010_page_texts': m0010,
+  '0011_pager_standby': m0011,
 };

@@ -45,6 +45,8 @@ const MAY_ATTEMPT: Record<Action, Role[]> = {
   'pages.acknowledge': ALL,
   'pages.read': ALL,
   'live.subscribe': ALL,
+  // whoever an escalation policy can page: the requester's supervisors, on call, the owners
+  'pager.standby': ['owner', 'clinician', 'supervisor'],
   'client.disclosures.read': CLINICAL,
   'follow_ups.read': CLINICAL,
   'follow_up.complete': CLINICAL,

@@ -39,6 +39,8 @@ const roleConditions = {
   isSupervisor: (a) => a.role === 'supervisor',
   isFrontDesk: (a) => a.role === 'front_desk',
   isSignedIn: () => true,
+  /** Whoever an escalation policy can page: supervisors, on-call clinicians, owners (src/domain/escalation.ts). */
+  mayBePaged: (a) => a.role === 'owner' || a.role === 'clinician' || a.role === 'supervisor',
 } satisfies Record<string, Condition>;
 
 /** Conditions on the resource too: checked once the resource is loaded. */
@@ -106,6 +108,7 @@ export const permissions = {
   'pages.acknowledge': [['isPagedResponder']],
   'pages.read': [['isSignedIn']],
   'live.subscribe': [['isSignedIn']],
+  'pager.standby': [['mayBePaged']],
   'client.disclosures.read': [...CARE_TEAM, ...BREAK_GLASS_READ],
   'follow_ups.read': [['isClinician']],
   'follow_up.complete': CARE_TEAM,

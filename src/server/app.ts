@@ -25,6 +25,7 @@ import { scheduleRoutes } from '../modules/schedule/schedule.routes.ts';
 import { sessionsRoutes } from '../modules/sessions/sessions.routes.ts';
 import { incidentsRoutes } from '../modules/incidents/incidents.routes.ts';
 import { pagingRoutes } from '../modules/paging/paging.routes.ts';
+import { standbyRoutes } from '../modules/paging/standby.routes.ts';
 import { followUpsRoutes } from '../modules/follow-ups/follow-ups.routes.ts';
 import { aftercareRoutes } from '../modules/aftercare/aftercare.routes.ts';
 import { messagingRoutes } from '../modules/messaging/messaging.routes.ts';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(breakGlassRoutes(deps));
   await app.register(callGateRoutes(deps));
   await app.register(liveRoutes(deps));
+  await app.register(standbyRoutes(deps));
   await app.register(exportsRoutes(deps));
   // FHIR R4 export: its own prefix, media type and error form (OperationOutcome).
   await app.register(fhirRoutes(deps), { prefix: '/fhir' });

@@ -14,7 +14,7 @@ import type { SessionStepOutTable, TherapySessionTable } from '../modules/sessio
 import type {
   DisclosureTable, FollowUpTaskTable, IncidentTable, IncidentTimelineTable, ProtocolParametersTable, ProtocolRunTable, RunEventTable,
 } from '../modules/incidents/incidents.table.ts';
-import type { EscalationPolicyTable, PageRecipientTable, PageTable } from '../modules/paging/paging.table.ts';
+import type { EscalationPolicyTable, PageRecipientTable, PagerStandbyTable, PageTable } from '../modules/paging/paging.table.ts';
 import type { FollowUpAttemptTable, FollowUpSettingsTable, NotificationTable } from '../modules/follow-ups/follow-ups.table.ts';
 import type { InboundMessageTable, MessageEventTable, MessageTable, MessagingSettingsTable } from '../modules/messaging/messaging.table.ts';
 import type {
@@ -60,6 +60,7 @@ export interface Database {
   incident_timeline: IncidentTimelineTable;
   pages: PageTable;
   page_recipients: PageRecipientTable;
+  pager_standby: PagerStandbyTable;
   disclosures: DisclosureTable;
   follow_up_tasks: FollowUpTaskTable;
   follow_up_attempts: FollowUpAttemptTable;

@@ -9,6 +9,7 @@ export const PROBLEMS = {
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   NOT_SIGNED_IN: { status: 401, title: 'Sign in to continue' },
   SESSION_EXPIRED: { status: 401, title: 'Your session ended after a period of inactivity' },
+  STANDBY_ENDED: { status: 401, title: 'This browser is not standing by for pages; sign in to stand by again' },
   INVALID_CREDENTIALS: { status: 401, title: 'Email or password is not right' },
   TOTP_REQUIRED: { status: 401, title: 'Enter the code from your authenticator app' },
   TOTP_INVALID: { status: 401, title: 'That authenticator code is not right' },

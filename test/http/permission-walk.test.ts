@@ -64,6 +64,7 @@ const CALLS: Record<Action, (w: World) => Call> = {
   'pages.acknowledge': (w) => ({ method: 'POST', url: `/api/pages/${w.pageId}/acknowledge` }),
   'pages.read': () => ({ method: 'GET', url: '/api/pages' }),
   'live.subscribe': () => ({ method: 'GET', url: '/api/live?probe=1' }),
+  'pager.standby': () => ({ method: 'POST', url: '/api/pager/standby' }),
   'client.disclosures.read': (w) => ({ method: 'GET', url: `/api/clients/${w.clientId}/disclosures` }),
   'follow_ups.read': () => ({ method: 'GET', url: '/api/follow-ups' }),
   'follow_up.complete': (w) => ({ method: 'POST', url: `/api/follow-ups/${w.followUpId}/complete`, body: { note: `Done by ${w.role}` } }),

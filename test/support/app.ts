@@ -59,7 +59,7 @@ export async function listen(app: FastifyInstance): Promise<string> {
 
 export interface LiveEvent { type: string; data: any }
 
-/** A signed-in browser's GET /api/live, read as Server-Sent Events over a real connection. */
+/** A signed-in browser's GET /api/live (or another stream: `path`), read as Server-Sent Events over a real connection. */
 export interface LiveStream {
   /** Every event received so far (comments excluded), in order. */
   readonly events: LiveEvent[];
@@ -68,11 +68,11 @@ export interface LiveStream {
   close(): void;
 }
 
-export async function openLiveStream(baseUrl: string, browser: Browser): Promise<LiveStream> {
+export async function openLiveStream(baseUrl: string, browser: Browser, path = '/api/live'): Promise<LiveStream> {
   // node:http on a connection of its own (not fetch, whose pool opens a spare connection
   // when a stream is aborted, which then keeps the server from closing).
   const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const req = http.get(`${baseUrl}/api/live`, {
+    const req = http.get(`${baseUrl}${path}`, {
       agent: false,
       headers: { accept: 'text/event-stream', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
     }, resolve);
@@ -80,7 +80,7 @@ export async function openLiveStream(baseUrl: string, browser: Browser): Promise
   });
   if (res.statusCode !== 200) {
     res.resume();
-    throw new Error(`GET /api/live answered ${res.statusCode}`);
+    throw new Error(`GET ${path} answered ${res.statusCode}`);
   }
   const events: LiveEvent[] = [];
   const waiters = new Set<() => void>();

@@ -6,6 +6,7 @@ import { emailField, passwordField, personName, uuidField } from '../../server/s
 import { ROLES } from '../../domain/permissions.ts';
 import * as auth from './auth.service.ts';
 import { listUsers } from './auth.repository.ts';
+import { endStandby, STANDBY_COOKIE } from '../paging/standby.service.ts';
 
 const meSchema = z.object({
   user: z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.enum(ROLES), totpEnabled: z.boolean() }),
@@ -37,10 +38,13 @@ export const authRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) 
 
   app.post('/api/auth/sign-out', {
     config: { action: 'auth.sign_out' },
-    schema: { tags: ['auth'], summary: 'Sign out of this browser' },
+    schema: { tags: ['auth'], summary: 'Sign out of this browser (and stop it standing by for pages)' },
   }, async (request, reply) => {
     await auth.signOut(deps.db, requireAuth(request), requestMeta(request));
     reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    // Signing out on purpose also stops this browser standing by for pages (an idle timeout does not).
+    await endStandby(deps.db, request.cookies[STANDBY_COOKIE], requestMeta(request).ip, 'signed_out');
+    reply.clearCookie(STANDBY_COOKIE, { ...cookieOptions, path: '/api' });
     return reply.code(204).send();
   });
 

@@ -38,3 +38,12 @@ export interface PageRecipientTable {
   round: number;
   notified_at: Date;
 }
+
+/** A browser standing by for pages after its session ended (migration 0011). */
+export interface PagerStandbyTable {
+  token_hash: string;
+  practice_id: string;
+  user_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  expires_at: Date;
+}
