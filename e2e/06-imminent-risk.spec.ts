@@ -67,7 +67,8 @@ test('S2: imminent risk on a video session triages high; the supervisor acknowle
   await expect(page.getByLabel('Where Riley Okafor is right now')).toHaveValue('12 Example Street, Apt 3, Oakland, CA 94607');
   await expect(page.getByLabel('Callback number')).not.toHaveValue('');
   await snap(page, '26-telehealth-confirm-location');
-  await page.getByRole('button', { name: 'Start session' }).click();
+  // The confirmation's own button (another appointment's card may say "Start session" too at this hour).
+  await page.getByRole('form', { name: 'Before the video session with Riley Okafor' }).getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByRole('heading', { level: 1, name: /Riley Okafor/ })).toBeVisible();
   await expect(page.getByText('12 Example Street, Apt 3, Oakland, CA 94607')).toBeVisible();
   await expect(page.getByRole('link', { name: /Call County mobile crisis team/ })).toBeVisible();

@@ -4,6 +4,7 @@ import { can, useMe, useSession } from './session.tsx';
 import { roleName } from './ui.tsx';
 import { LiveAlerts } from './live/live-alerts.tsx';
 import { LiveNotifications } from './live/live-notifications.tsx';
+import { useStandbyRegistration } from './live/pager-standby.tsx';
 
 function focusMain(e?: MouseEvent) {
   e?.preventDefault();
@@ -59,6 +60,7 @@ export function PublicShell() {
 export function Shell() {
   useFocusOnNavigate();
   const me = useMe();
+  useStandbyRegistration();
   const { signOut } = useSession();
   const [signingOut, setSigningOut] = useState(false);
   const enrolling = me.mustEnrollTotp;

@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { ApiError, api, problemOf, type Me, type Problem } from '../api.ts';
 import { useSession, type SignInState } from '../session.tsx';
 import { Field, Notice, ProblemAlert, usePageTitle } from '../ui.tsx';
+import { PagerStandby } from '../live/pager-standby.tsx';
 
 export function SignInPage() {
   usePageTitle('Sign in');
@@ -63,6 +64,7 @@ export function SignInPage() {
     <div className="narrow">
       <h1>Sign in</h1>
       {notice && <Notice>{notice}</Notice>}
+      <PagerStandby />
       <form onSubmit={submit} noValidate className="stack" aria-busy={busy}>
         <Field label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" />
         <Field
