@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../server/app.ts';
 import { requestMeta, requireAuth } from '../../server/auth-hooks.ts';
-import { PING_MS } from '../../server/live.routes.ts';
+import { eventStreams } from '../../server/event-stream.ts';
 import { Problem } from '../../server/problems.ts';
 import * as standby from './standby.service.ts';
 
@@ -15,10 +15,7 @@ const RETRY_MS = 5_000;
  */
 export const standbyRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (app) => {
   const cookieOptions = { path: '/api', httpOnly: true, sameSite: 'strict' as const, secure: deps.config.secureCookies };
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...open]) end();
-  });
+  const streams = eventStreams(app);
 
   app.post('/api/pager/standby', {
     config: { action: 'pager.standby' },
@@ -50,51 +47,21 @@ export const standbyRoutes = (deps: AppDeps): FastifyPluginAsyncZod => async (ap
     const holder = await standby.findStandby(deps.db, request.cookies[standby.STANDBY_COOKIE]);
     if (!holder) throw new Problem('STANDBY_ENDED');
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
+    let unsubscribe = () => {};
+    const stream = streams.open(reply, {
+      retryMs: RETRY_MS,
+      stillValid: async () => (await standby.findStandby(deps.db, request.cookies[standby.STANDBY_COOKIE])) !== null,
+      onEnd: () => unsubscribe(),
     });
-    res.socket?.setNoDelay(true);
-
-    let closed = false;
-    const write = (chunk: string) => {
-      if (!closed && !res.writableEnded && !res.destroyed) res.write(chunk);
-    };
-    const paged = (pageId: string, at: Date) => write(`event: paged\ndata: ${JSON.stringify({ pageId, at: at.toISOString() })}\n\n`);
+    const paged = (pageId: string, at: Date) => stream.send('paged', { pageId, at: at.toISOString() });
     const tellWaiting = () => standby.openPagesFor(deps.db, holder).then((pages) => pages.forEach((p) => paged(p.pageId, p.at)), () => {});
-
-    const unsubscribe = deps.live.subscribe(holder.practiceId, holder.userId, (message) => {
+    unsubscribe = deps.live.subscribe(holder.practiceId, holder.userId, (message) => {
       // Only that a page reached this person; its details wait behind sign-in.
       if (message.type === 'page' && typeof message.data.id === 'string') paged(message.data.id, new Date());
       // The instance lost its LISTEN connection for a moment: whatever is still waiting is told again.
       else if (message.type === 'resync') void tellWaiting();
     });
-    const end = () => {
-      if (closed) return;
-      closed = true;
-      open.delete(end);
-      clearInterval(ping);
-      unsubscribe();
-      res.destroy();
-    };
-    const ping = setInterval(() => {
-      standby.findStandby(deps.db, request.cookies[standby.STANDBY_COOKIE]).then((still) => {
-        if (!still) end();
-        else write(': ping\n\n');
-      }, () => write(': ping\n\n'));
-    }, PING_MS);
-    ping.unref();
-    open.add(end);
-    res.on('close', end);
-    res.on('error', end);
-
-    write(`retry: ${RETRY_MS}\n\n`);
-    write(`event: ready\ndata: ${JSON.stringify({ until: holder.expiresAt.toISOString(), name: holder.name })}\n\n`);
+    stream.send('ready', { until: holder.expiresAt.toISOString(), name: holder.name });
     await tellWaiting();
     return reply;
   });
