@@ -30,10 +30,22 @@ export interface StandbyHolder {
 }
 
 /**
+ * A standby given or renewed less than this long ago is kept as it is when asked again
+ * (each load of the app asks); the app's hourly renewal, well past it, always renews.
+ */
+const RENEW_AFTER_MS = 30 * 60_000;
+
+/**
  * Gives this browser a standby (or renews it: the token it already holds is replaced).
- * Returns the new token, for the cookie, and until when it lasts.
+ * Returns the token for the cookie and until when it lasts. Asked again within half an
+ * hour by the same person, the browser's standby stands unchanged: nothing is written or audited.
  */
 export async function standBy(db: Db, auth: AuthContext, previousToken: string | undefined, ip: string | null): Promise<{ token: string; until: Date }> {
+  const current = await findStandby(db, previousToken);
+  if (previousToken && current && current.practiceId === auth.practice.id && current.userId === auth.user.id
+    && current.expiresAt.getTime() > Date.now() + STANDBY_HOURS * 3_600_000 - RENEW_AFTER_MS) {
+    return { token: previousToken, until: current.expiresAt };
+  }
   const token = randomBytes(32).toString('base64url');
   return db.transaction().execute(async (trx) => {
     // The browser's earlier standby (renewal), and any of this person's that have lapsed.

@@ -29,7 +29,7 @@ async function openIncident(practice: FixturePractice, clientId: string) {
 }
 
 describe('pager standby', () => {
-  it('is given at sign-in to whoever can be paged, lasts 12 hours, and is audited; the front desk and admins get none', async () => {
+  it('is given at sign-in to whoever can be paged, lasts 12 hours, and is audited; asked again within half an hour it stands unchanged; the front desk and admins get none', async () => {
     const practice = await createPractice(db, 'Standby given');
     const supervisor = await signedIn(app, practice.users.supervisor);
     const res = await supervisor.post('/api/pager/standby');
@@ -45,9 +45,17 @@ describe('pager standby', () => {
     const stored = await db.selectFrom('pager_standby').select('token_hash').where('user_id', '=', practice.users.supervisor.id).execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.token_hash).not.toBe(supervisor.cookies.get(STANDBY_COOKIE));
-    const audited = await db.selectFrom('audit_events').select(['actor_user_id', 'outcome']).where('practice_id', '=', practice.practiceId)
-      .where('action', '=', 'pager.standby').execute();
-    expect(audited).toEqual([{ actor_user_id: practice.users.supervisor.id, outcome: 'success' }]);
+    const audited = () => db.selectFrom('audit_events').select(['actor_user_id', 'outcome']).where('practice_id', '=', practice.practiceId)
+      .where('action', '=', 'pager.standby').where('actor_user_id', '=', practice.users.supervisor.id).execute();
+    expect(await audited()).toEqual([{ actor_user_id: practice.users.supervisor.id, outcome: 'success' }]);
+
+    // Asked again within half an hour (the app loaded again): the same standby, nothing written or audited.
+    const token = supervisor.cookies.get(STANDBY_COOKIE);
+    const again = await supervisor.post('/api/pager/standby');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().until).toBe(res.json().until);
+    expect(supervisor.cookies.get(STANDBY_COOKIE)).toBe(token);
+    expect(await audited()).toHaveLength(1);
 
     for (const role of ['owner', 'clinician'] as const) {
       expect((await (await signedIn(app, practice.users[role])).post('/api/pager/standby')).statusCode).toBe(200);
@@ -57,11 +65,17 @@ describe('pager standby', () => {
       expect(refused.statusCode).toBe(403);
       expect(refused.json().code).toBe('FORBIDDEN');
     }
-    // Renewing replaces this browser's standby: the old token no longer opens the stream.
+    // An hour on, asking renews it: a new token replaces this browser's standby, and the old one no longer opens the stream.
+    await db.updateTable('pager_standby').set({ expires_at: new Date(Date.now() + STANDBY_HOURS * 3_600_000 - 3_600_000 - 60_000) })
+      .where('user_id', '=', practice.users.supervisor.id).execute();
     const before = standbyOnly(supervisor);
-    expect((await supervisor.post('/api/pager/standby')).statusCode).toBe(200);
+    const renewed = await supervisor.post('/api/pager/standby');
+    expect(renewed.statusCode).toBe(200);
+    expect(new Date(renewed.json().until).getTime()).toBeGreaterThan(until);
+    expect(supervisor.cookies.get(STANDBY_COOKIE)).not.toBe(token);
     expect((await before.get('/api/pager/stream')).json().code).toBe('STANDBY_ENDED');
     expect(await db.selectFrom('pager_standby').select('token_hash').where('user_id', '=', practice.users.supervisor.id).execute()).toHaveLength(1);
+    expect(await audited()).toHaveLength(2);
   });
 
   it("after the idle timeout, the sign-in screen still hears the page, and nothing about the client; a colleague not paged hears nothing", async () => {
