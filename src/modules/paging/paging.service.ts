@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../server/database.ts';
 import { inTransaction, type JobQueue } from '../../server/jobs.ts';
@@ -443,17 +444,30 @@ export async function startEscalationWorker(deps: { db: Db; jobs: JobQueue; live
   return { stop: async () => { for (const id of ids) await deps.jobs.boss.offWork({ id }); } };
 }
 
+/** The pause before each retry of an announcement that failed (two retries). */
+const PUBLISH_RETRY_MS = [100, 400];
+
 /**
- * Announces committed changes to the browsers. Never throws: the change is committed
- * and must not be reported as failed; browsers refetch on `resync` and on reload.
+ * Announces committed changes to the browsers, trying again after a failure (a
+ * connection lost that instant: a page must not go unheard because of it). Never throws:
+ * the change is committed and must not be reported as failed; browsers refetch on
+ * `resync` and on reload, and an unanswered page escalates.
  */
 export async function publishAll(live: LiveHub, db: Kysely<any>, messages: readonly LiveMessage[]): Promise<void> {
   const addressed = messages.filter((m) => m.userIds.length > 0);
   if (addressed.length === 0) return;
-  try {
-    await live.publishAll(db, addressed);
-  } catch (err) {
-    console.error('Could not announce live updates:', err);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await live.publishAll(db, addressed);
+      return;
+    } catch (err) {
+      const pause = PUBLISH_RETRY_MS[attempt];
+      if (pause === undefined) {
+        console.error('Could not announce live updates:', err);
+        return;
+      }
+      await sleep(pause);
+    }
   }
 }
 

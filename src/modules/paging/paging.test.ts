@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createInstance, createTestApp, listen, openLiveStream, signedIn, type LiveStream } from '../../../test/support/app.ts';
 import { createClient, createPractice, FIXTURE_PASSWORD, type FixturePractice, type FixtureUser } from '../../../test/support/fixtures.ts';
 import type { Db } from '../../server/database.ts';
+import type { LiveHub, LiveMessage } from '../../server/live.ts';
 import { JobQueue as JobQueueClass, type JobQueue } from '../../server/jobs.ts';
 import { createTestDatabase } from '../../../test/support/database.ts';
 import { insertUser } from '../auth/auth.repository.ts';
@@ -445,6 +446,21 @@ describe('two server instances', async () => {
     expect(await fire(timer, clock)).toEqual({ outcome: 'stale', notifiedUserIds: [], messages: [] });
     expect((await recipients(requested.pageId)).map((r) => r.user_id)).toEqual([u.supervisor.id]);
     expect(await pageRow(requested.pageId)).toMatchObject({ status: 'acknowledged', acknowledged_by: u.supervisor.id, level: 0, round: 1 });
+  });
+
+  it('a page whose announcement fails once (a connection lost that instant) is announced on the retry', async () => {
+    const { practice, u, incidentId } = await world('Announced on retry');
+    const supervisorOnB = await stream(baseB, await signedIn(b.app, u.supervisor));
+    let failures = 0;
+    const failingOnce = Object.create(live, {
+      publishAll: { value: async (db: Db, messages: LiveMessage[]) => {
+        if (failures++ === 0) throw new Error('Connection terminated unexpectedly');
+        return live.publishAll(db, messages);
+      } },
+    }) as LiveHub;
+    const requested = await page(practice.practiceId, incidentId, u.clinician.id, T, { db, jobs, live: failingOnce });
+    expect(failures).toBe(2);
+    expect((await supervisorOnB.next('page', (d) => d.id === requested.pageId)).data).toMatchObject({ id: requested.pageId, incidentId });
   });
 
   it("a real pg-boss worker on A runs a due timer: B's stream hears the next level", async () => {
