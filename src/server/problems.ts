@@ -41,6 +41,7 @@ export const PROBLEMS = {
   // Incidents and protocol runs (the step codes are those of src/domain/protocols/errors.ts)
   UNKNOWN_PROTOCOL: { status: 422, title: 'There is no such protocol' },
   INCIDENT_ID_REUSED: { status: 409, title: 'That incident id belongs to another incident' },
+  RUN_ID_REUSED: { status: 409, title: 'That protocol run id belongs to another run' },
   EVENT_ID_REUSED: { status: 409, title: 'That step id was already used for a different action' },
   INCIDENT_ALREADY_CLOSED: { status: 409, title: 'This incident is closed' },
   DISCLOSURE_REQUIRED: { status: 422, title: 'Record who was told what' },

@@ -107,6 +107,12 @@ export async function openIncident(deps: IncidentDeps, auth: AuthContext, input:
     });
     // Who follows the incident live, as read in this transaction: nobody but its care team until someone is paged.
     return { created: true as const, page, audience: page?.audience ?? inserted.care_team };
+  }).catch((err: unknown) => {
+    // A new incident id sent with the run id of an earlier incident's run: refused, and the transaction wrote nothing.
+    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'protocol_runs_pkey') {
+      throw new Problem('RUN_ID_REUSED', 'That protocol run id was already used for another run. Make a new id.');
+    }
+    throw err;
   });
 
   if (!outcome.created) return { created: false, incident: await sameIncidentAgain(db, auth, input) };

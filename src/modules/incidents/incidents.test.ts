@@ -296,6 +296,14 @@ describe('a step sent twice, or badly', () => {
     const reused = await clinician.post('/api/incidents', { ...body, protocolKey: 'client-walks-out' });
     expect(reused.statusCode).toBe(409);
     expect(reused.json().code).toBe('INCIDENT_ID_REUSED');
+
+    // A new incident id with the run id of that incident's run: 409, and no incident without its run is left behind.
+    const newId = randomUUID();
+    const runReused = await clinician.post('/api/incidents', { ...body, id: newId });
+    expect(runReused.statusCode, runReused.body).toBe(409);
+    expect(runReused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(runReused.json().code).toBe('RUN_ID_REUSED');
+    expect(await db.selectFrom('incidents').select('id').where('id', '=', newId).execute()).toEqual([]);
   });
 
   it('answers an unknown step, a step done twice, an answer out of range and a premature completion with a 4xx, changing nothing', async () => {

@@ -1,5 +1,5 @@
 // Follow-ups as the API sends them (src/modules/follow-ups/follow-ups.routes.ts), and the words for them.
-import { localTimeToInstant } from '../../domain/zoned-time.ts';
+import { localDate, localTimeToInstant } from '../../domain/zoned-time.ts';
 import { request } from '../api.ts';
 
 export type Named = { id: string; name: string };
@@ -43,6 +43,20 @@ export function statusLabel(f: Pick<FollowUpItem, 'status' | 'overdue'>): string
 
 /** Whether the task still needs someone: open, or unable to reach until a decision is made. */
 export const isActive = (f: Pick<FollowUpItem, 'status'>) => f.status === 'open' || f.status === 'unable_to_reach';
+
+/** How far ahead Today looks past midnight: a same-day reach-out after an evening walkout (due within 8 hours) falls due after it. */
+export const TODAY_HORIZON_HOURS = 12;
+
+/**
+ * Whether a follow-up belongs on Today: past due, unable to reach, due by the end of the
+ * practice's day, or due within the next 12 hours (the walkout's reach-out, seed 003, is
+ * due the same evening or night, whatever the hour the client left).
+ */
+export function dueOnToday(f: Pick<FollowUpItem, 'status' | 'overdue' | 'dueAt'>, now: Date, timeZone: string): boolean {
+  const due = new Date(f.dueAt);
+  return f.overdue || f.status === 'unable_to_reach' || localDate(due, timeZone) <= localDate(now, timeZone)
+    || due.getTime() - now.getTime() <= TODAY_HORIZON_HOURS * 3_600_000;
+}
 
 export const patchFollowUp = (id: string, body: Record<string, unknown>) =>
   request<{ followUp: FollowUpDetail }>('PATCH', `/api/follow-ups/${id}`, { body });

@@ -1,9 +1,9 @@
-// Follow-ups on Today: the ones due by the end of today or already past due, most urgent first.
+// Follow-ups on Today: past due, due by the end of today or within the next hours (`dueOnToday`), most urgent first.
 import { useId } from 'react';
 import { Link } from 'react-router';
-import { localDate } from '../../domain/zoned-time.ts';
 import { useMe } from '../session.tsx';
 import { FollowUpList } from './follow-up-list.tsx';
+import { dueOnToday } from './follow-ups.ts';
 import { useMyFollowUps } from './follow-ups-page.tsx';
 
 export function TodayFollowUps() {
@@ -11,15 +11,15 @@ export function TodayFollowUps() {
   const headingId = useId();
   const { followUps } = useMyFollowUps('open');
   if (!followUps) return null;
-  const today = localDate(new Date(), me.practice.timeZone);
-  const due = followUps.filter((f) => f.overdue || f.status === 'unable_to_reach' || localDate(new Date(f.dueAt), me.practice.timeZone) <= today);
+  const now = new Date();
+  const due = followUps.filter((f) => dueOnToday(f, now, me.practice.timeZone));
   return (
     <section className="panel today-follow-ups" aria-labelledby={headingId}>
       <h2 id={headingId}>Follow-ups</h2>
       {due.length === 0
         ? <p className="muted">No follow-ups due today.{followUps.length > 0 && <> <Link to="/follow-ups">{followUps.length} later</Link>.</>}</p>
         : <>
-          <FollowUpList followUps={due} timeZone={me.practice.timeZone} label="Follow-ups due today" />
+          <FollowUpList followUps={due} timeZone={me.practice.timeZone} label="Follow-ups due today or within 12 hours" />
           {followUps.length > due.length && <p className="hint"><Link to="/follow-ups">All follow-ups ({followUps.length})</Link></p>}
         </>}
     </section>
