@@ -165,7 +165,9 @@ export function nearMiss(s: JsonSchema, hints: Hints = noHints): fc.Arbitrary<un
     const badItem = s.items && nearMiss(s.items, hints);
     if (badItem && (s.maxItems ?? 1) >= 1) options.push(badItem.map((v) => [v]));
   } else if (s.type === 'object' && s.properties) {
-    const base = conforming(s, hints) as fc.Arbitrary<Record<string, unknown>>;
+    // A nullable object conforms as null too; a near-miss of its fields needs the object.
+    const base = (conforming(s, hints) as fc.Arbitrary<Record<string, unknown> | null>)
+      .filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object' && !Array.isArray(o));
     for (const key of s.required ?? []) options.push(base.map(({ [key]: _dropped, ...rest }) => rest));
     if (s.additionalProperties === false) options.push(base.map((o) => ({ ...o, notInTheSchema: 'surprise' })));
     for (const [key, prop] of Object.entries(s.properties)) {
