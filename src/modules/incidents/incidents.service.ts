@@ -109,7 +109,8 @@ export async function openIncident(deps: IncidentDeps, auth: AuthContext, input:
     return { created: true as const, page, audience: page?.audience ?? inserted.care_team };
   }).catch((err: unknown) => {
     // A new incident id sent with the run id of an earlier incident's run: refused, and the transaction wrote nothing.
-    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'protocol_runs_pkey') {
+    const failed = err as { code?: string; constraint?: string };
+    if (failed.code === '23505' && failed.constraint === 'protocol_runs_pkey') {
       throw new Problem('RUN_ID_REUSED', 'That protocol run id was already used for another run. Make a new id.');
     }
     throw err;

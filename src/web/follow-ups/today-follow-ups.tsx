@@ -3,7 +3,7 @@ import { useId } from 'react';
 import { Link } from 'react-router';
 import { useMe } from '../session.tsx';
 import { FollowUpList } from './follow-up-list.tsx';
-import { dueOnToday } from './follow-ups.ts';
+import { dueOnToday, TODAY_HORIZON_HOURS } from './follow-ups.ts';
 import { useMyFollowUps } from './follow-ups-page.tsx';
 
 export function TodayFollowUps() {
@@ -19,7 +19,7 @@ export function TodayFollowUps() {
       {due.length === 0
         ? <p className="muted">No follow-ups due today.{followUps.length > 0 && <> <Link to="/follow-ups">{followUps.length} later</Link>.</>}</p>
         : <>
-          <FollowUpList followUps={due} timeZone={me.practice.timeZone} label="Follow-ups due today or within 12 hours" />
+          <FollowUpList followUps={due} timeZone={me.practice.timeZone} label={`Follow-ups due today or within ${TODAY_HORIZON_HOURS} hours`} />
           {followUps.length > due.length && <p className="hint"><Link to="/follow-ups">All follow-ups ({followUps.length})</Link></p>}
         </>}
     </section>
